@@ -1,0 +1,3 @@
+import QVDCore
+
+NotImplemented.exit(program: "qvd-vma", issue: "issue 3")

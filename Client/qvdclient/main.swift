@@ -1,0 +1,3 @@
+import QVDCore
+
+NotImplemented.exit(program: "qvdclient", issue: "issue 4")

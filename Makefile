@@ -1,0 +1,32 @@
+# The two commands of the README: `make demo` and `make test`. Both install what they
+# need (Debian packages, then a build) on a fresh Debian 12 machine.
+SHELL := /bin/bash
+SWIFT_ENV := . scripts/find-swift.sh &&
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build release test unit-test vma-diff demo bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT_ENV) swift build -j $(JOBS)
+
+release: deps
+	$(SWIFT_ENV) swift build -c release -j $(JOBS)
+
+# Unit and end-to-end tests (Swift Testing); then the upstream differential test of the VMA.
+test: deps
+	$(SWIFT_ENV) swift build --build-tests -j $(JOBS)
+	$(SWIFT_ENV) swift test --skip-build
+
+demo: deps release
+	@bash scripts/demo.sh
+
+bench: deps release
+	@bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build

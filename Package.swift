@@ -1,0 +1,89 @@
+// swift-tools-version: 6.1
+//
+// QVD agent and client toolkit. Layout (DEVELOPERS.md): every component lives in the
+// folder of its name; shared mechanisms live once, in Core/ (module QVDCore).
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "qvd-swift",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "QVDCore", targets: ["QVDCore"]),
+        .executable(name: "qvd-vma", targets: ["qvd-vma"]),
+        .executable(name: "qvdclient", targets: ["qvdclient"]),
+        .executable(name: "qvd-vma-slaveserver", targets: ["qvd-vma-slaveserver"]),
+        .executable(name: "qvd-client-slaveserver", targets: ["qvd-client-slaveserver"]),
+        .executable(name: "qvd-slaveclient", targets: ["qvd-slaveclient"]),
+        .executable(name: "qvd-l7r-stub", targets: ["qvd-l7r-stub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Shared by every component: configuration, logging, HTTP/1.1 framing,
+        // JSON-simplerpc, child processes.
+        .target(
+            name: "QVDCore",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Core",
+            swiftSettings: swiftSettings
+        ),
+        // Hook runner: runs the admin's scripts on session events (upstream-vma.md §4).
+        .target(
+            name: "QVDHooks",
+            dependencies: [
+                "QVDCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Hooks/QVDHooks",
+            swiftSettings: swiftSettings
+        ),
+        // The in-guest agent, as a library so tests drive it in-process.
+        .target(
+            name: "QVDAgent",
+            dependencies: [
+                "QVDCore", "QVDHooks",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Agent/QVDAgent",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "qvd-vma",
+            dependencies: [
+                "QVDAgent", "QVDCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Agent/qvd-vma",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "qvdclient", dependencies: ["QVDCore"], path: "Client/qvdclient", swiftSettings: swiftSettings),
+        .executableTarget(name: "qvd-vma-slaveserver", dependencies: ["QVDCore"], path: "Slave/qvd-vma-slaveserver", swiftSettings: swiftSettings),
+        .executableTarget(name: "qvd-client-slaveserver", dependencies: ["QVDCore"], path: "Slave/qvd-client-slaveserver", swiftSettings: swiftSettings),
+        .executableTarget(name: "qvd-slaveclient", dependencies: ["QVDCore"], path: "Slave/qvd-slaveclient", swiftSettings: swiftSettings),
+        .executableTarget(name: "qvd-l7r-stub", dependencies: ["QVDCore"], path: "Stubs/qvd-l7r-stub", swiftSettings: swiftSettings),
+        .testTarget(name: "QVDCoreTests", dependencies: ["QVDCore", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDCoreTests", swiftSettings: swiftSettings),
+        .testTarget(name: "QVDHooksTests", dependencies: ["QVDHooks", "QVDCore", .product(name: "Logging", package: "swift-log")], path: "Tests/QVDHooksTests", swiftSettings: swiftSettings),
+        .testTarget(name: "QVDAgentTests", dependencies: ["QVDAgent", "QVDCore", "QVDHooks"], path: "Tests/QVDAgentTests", swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

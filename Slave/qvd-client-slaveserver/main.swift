@@ -1,0 +1,3 @@
+import QVDCore
+
+NotImplemented.exit(program: "qvd-client-slaveserver", issue: "issue 5")

@@ -1,0 +1,3 @@
+import QVDCore
+
+NotImplemented.exit(program: "qvd-slaveclient", issue: "issue 5")

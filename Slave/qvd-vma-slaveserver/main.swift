@@ -1,0 +1,3 @@
+import QVDCore
+
+NotImplemented.exit(program: "qvd-vma-slaveserver", issue: "issue 5")

@@ -1,0 +1,3 @@
+import QVDCore
+
+NotImplemented.exit(program: "qvd-l7r-stub", issue: "issue 4")
