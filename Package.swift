@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(name: "qvd-l7r-stub", dependencies: ["QVDCore"], path: "Stubs/qvd-l7r-stub", swiftSettings: swiftSettings),
         .testTarget(name: "QVDCoreTests", dependencies: ["QVDCore", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDCoreTests", swiftSettings: swiftSettings),
         .testTarget(name: "QVDHooksTests", dependencies: ["QVDHooks", "QVDCore", .product(name: "Logging", package: "swift-log")], path: "Tests/QVDHooksTests", swiftSettings: swiftSettings),
-        .testTarget(name: "QVDAgentTests", dependencies: ["QVDAgent", "QVDCore", "QVDHooks"], path: "Tests/QVDAgentTests", swiftSettings: swiftSettings),
+        .testTarget(name: "QVDAgentTests", dependencies: ["QVDAgent", "QVDCore", "QVDHooks", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDAgentTests", swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -144,22 +144,43 @@ public enum ChildProcess {
         case .newSession:
             options.createSession = true
         }
+        var launchPath = path
+        var launchArguments = configuration.arguments
+        var argumentZero = configuration.argumentZero
         if let credentials = configuration.credentials {
-            options.userID = credentials.userID
-            options.groupID = credentials.groupID
-            options.supplementaryGroups = credentials.supplementaryGroups
+            // Not swift-subprocess's userID/groupID/supplementaryGroups: its fork path
+            // calls glibc's setgroups/setgid/setuid in the child of a raw clone, and glibc
+            // then waits forever for "other threads" that only exist in the parent (seen
+            // here: a test run hung in __nptl_setxid). util-linux's setpriv (Essential on
+            // Debian) switches identity in a fresh single-threaded process, then execs.
+            guard let setpriv = ChildProcessCredentials.setprivPath else {
+                throw ChildProcessError(executable: executable, kind: .spawnFailed)
+            }
+            // (uid_t)-1 means "leave unchanged" to setresuid: never let it mean root.
+            guard credentials.userID != uid_t.max, credentials.groupID != gid_t.max,
+                  !credentials.supplementaryGroups.contains(gid_t.max) else {
+                throw ChildProcessError(executable: executable,
+                                        kind: .credentialsRejected(userID: credentials.userID, groupID: credentials.groupID),
+                                        errno: .invalidArgument)
+            }
+            if let problem = credentials.executionProblem(path: path) {
+                throw ChildProcessError(executable: executable, kind: .permissionDenied, errno: problem)
+            }
+            launchArguments = credentials.setprivArguments + ["--", path] + configuration.arguments
+            launchPath = setpriv
+            argumentZero = nil
         }
         // We end children ourselves (ChildProcessHandle.terminate); swift-subprocess's
         // own teardown only runs if its task is cancelled, which ours never is.
         options.teardownSequence = []
 
-        let arguments: Subprocess.Arguments = configuration.argumentZero.map {
-            Subprocess.Arguments(executablePathOverride: $0, remainingValues: configuration.arguments)
-        } ?? Subprocess.Arguments(configuration.arguments)
+        let arguments: Subprocess.Arguments = argumentZero.map {
+            Subprocess.Arguments(executablePathOverride: $0, remainingValues: launchArguments)
+        } ?? Subprocess.Arguments(launchArguments)
 
         return SubprocessLauncher.Plan(
             configuration: Subprocess.Configuration(
-                executable: .path(FilePath(path)),
+                executable: .path(FilePath(launchPath)),
                 arguments: arguments,
                 environment: .custom(environment),
                 workingDirectory: configuration.workingDirectory.map { FilePath($0) },

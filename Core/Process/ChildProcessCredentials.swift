@@ -22,3 +22,40 @@ public struct ChildProcessCredentials: Sendable, Hashable {
         self.supplementaryGroups = supplementaryGroups
     }
 }
+
+import SystemPackage
+
+extension ChildProcessCredentials {
+    /// util-linux's `setpriv`, which applies the identity (see `ChildProcess.prepare`).
+    static let setprivPath: String? = ["/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv"].first {
+        access($0, X_OK) == 0
+    }
+
+    /// `setpriv` options for this identity: real and effective ids, exact group list.
+    var setprivArguments: [String] {
+        let groups = supplementaryGroups.isEmpty
+            ? "--clear-groups"
+            : "--groups=" + supplementaryGroups.map(String.init).joined(separator: ",")
+        return ["--reuid=\(userID)", "--regid=\(groupID)", groups]
+    }
+
+    /// Whether this identity may execute `path`, checked up front so that a refusal is a
+    /// spawn error naming the file, as it would be from `exec` itself (setpriv would only
+    /// exit with a status). Root may run any file with an execute bit.
+    func executionProblem(path: String) -> Errno? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return Errno(rawValue: errno) }
+        let mode = info.st_mode
+        let allowed: Bool
+        if userID == 0 {
+            allowed = mode & (S_IXUSR | S_IXGRP | S_IXOTH) != 0
+        } else if info.st_uid == userID {
+            allowed = mode & S_IXUSR != 0
+        } else if info.st_gid == groupID || supplementaryGroups.contains(info.st_gid) {
+            allowed = mode & S_IXGRP != 0
+        } else {
+            allowed = mode & S_IXOTH != 0
+        }
+        return allowed ? nil : .permissionDenied
+    }
+}

@@ -1,3 +1,5 @@
+import QVDCore
+
 /// Everything one hook call passes to the hook: the event, the call parameters and the
 /// trailer, from which the argv and the environment are built (`upstream-vma.md §4.2`).
 ///
@@ -25,6 +27,10 @@
 ///   values for the event it runs for.
 /// - argv items are C strings: a value holding a NUL byte is cut at the NUL, as upstream's
 ///   `exec` did.
+/// - **Secrets stay out of argv.** `qvd.slave.key`, `auth_token` and any other key
+///   ``LogRedactor/isSecretKey(_:)`` names are passed only in the environment
+///   (`QVD_SLAVE_KEY`, `QVD_AUTH_TOKEN`), which only root and the hook itself can read;
+///   argv is world-readable in `/proc/<pid>/cmdline` (spec README, deliberate difference 4).
 public struct HookInvocation: Sendable, Hashable, CustomStringConvertible {
     public let event: HookEvent
     /// The call parameters passed, after filtering and collapsing duplicates.
@@ -88,10 +94,14 @@ public struct HookInvocation: Sendable, Hashable, CustomStringConvertible {
     /// Every pair passed: the parameters, then the trailer.
     public var pairs: [HookParameter] { parameters + trailer }
 
-    /// argv after argv[0]: `key value key value …`.
+    /// argv after argv[0]: `key value key value …`, secrets left out.
     public var arguments: [String] {
-        pairs.flatMap { [Self.cString($0.key), Self.cString($0.value)] }
+        pairs.filter { !Self.secrets.isSecretKey($0.key) }
+            .flatMap { [Self.cString($0.key), Self.cString($0.value)] }
     }
+
+    /// Decides which keys are secrets (the same rule the logs use).
+    static let secrets = LogRedactor.standard
 
     /// The hook's environment: `base` (the agent's own environment) with `/sbin/` added to
     /// `PATH` and every pair as a `QVD_…` variable (see ``HookEnvironment``).

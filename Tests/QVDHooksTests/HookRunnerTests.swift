@@ -53,7 +53,7 @@ import Testing
             "fd0=/dev/null",
             "fd1=\(temp.file("qvd-hooks.log"))",
             "fd2=\(temp.file("qvd-hooks.log"))",
-            "argc=30",
+            "argc=28",
         ])
         let environment = Set(temp.lines("record.env"))
         #expect(environment == [
@@ -124,9 +124,11 @@ import Testing
         // The same event reaches the agent's own log.
         #expect(agentLog.lines.compactMap { runLines(inHooksLog: $0).first }.map(maskingDuration)
             == [expected.replacingOccurrences(of: "INFO hook:", with: "INFO vma.hooks:")])
-        // The hook itself still got the secrets, as upstream passes them.
-        #expect(temp.lines("record.argv").contains(slaveKey))
-        #expect(temp.lines("record.argv").contains("tok-SECRET-123"))
+        // The hook gets the secrets in its environment only, never in its (world-readable) argv.
+        #expect(!temp.lines("record.argv").contains(slaveKey))
+        #expect(!temp.lines("record.argv").contains("tok-SECRET-123"))
+        #expect(temp.lines("record.env").contains("QVD_SLAVE_KEY=\(slaveKey)"))
+        #expect(temp.lines("record.env").contains("QVD_AUTH_TOKEN=tok-SECRET-123"))
     }
 
     @Test func aFailingHookThrowsUpstreamsMessage() async throws {

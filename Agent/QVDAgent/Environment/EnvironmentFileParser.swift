@@ -91,7 +91,8 @@ public enum EnvironmentFileParser {
     public static func parse(_ text: String) -> ParsedFile {
         var result = ParsedFile()
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is a single Character, so it is a separator of its own.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             switch parseLine(rawLine) {
             case .ignored:

@@ -5,6 +5,7 @@ import Glibc
 /// Why the session's `XDG_RUNTIME_DIR` could not be made ready; names the directory and the
 /// system error so the administrator can fix or remove it.
 public struct SessionRuntimeDirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong at ``path``.
     public enum Problem: Sendable, Hashable {
         /// `mkdir` failed.
         case cannotCreate(errno: Int32)

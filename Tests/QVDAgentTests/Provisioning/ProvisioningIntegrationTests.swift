@@ -83,11 +83,12 @@ struct ProvisioningIntegrationTests {
             do {
                 _ = try await Provisioner(configuration: configuration, logger: .provisioningTestSilent).provision(parameters)
                 Issue.record("useradd with a missing group succeeded")
-            } catch {
-                guard case .userRolledBack(user, .commandFailed(.addUser, let failure), let rollback) = error else {
+            } catch let error as ProvisioningError {
+                guard case .userRolledBack(let rolledBack, .commandFailed(.addUser, let failure), let rollback) = error else {
                     Issue.record("unexpected \(error)")
                     return
                 }
+                #expect(rolledBack == user)
                 #expect(failure.status == .exited(6))
                 #expect(failure.description.hasSuffix("useradd: group '\(missingGroup)' does not exist"))
                 // userdel finds no user (exit 6); groupdel removes the group groupadd made.
@@ -124,7 +125,7 @@ struct ProvisioningIntegrationTests {
             let drive = attach.output
             loopDevice = drive
 
-            let configuration = ProvisioningConfiguration(homeRoot: homeRoot, homeDrive: drive, partitionWait: .seconds(5))
+            let configuration = ProvisioningConfiguration(homeRoot: homeRoot, homeDrive: drive, partitionWait: .seconds(1))
             // `root` exists, so only the home is provisioned.
             let parameters = try ProvisioningParameters(parameters: ["qvd.vm.user.name": "root"], configuration: configuration)
             let provisioner = Provisioner(
@@ -172,84 +173,6 @@ struct ProvisioningIntegrationTests {
         } catch {
             #expect(error.kind == .executableNotFound(searched: []))
             #expect(error.executable == "/nonexistent/mkfs.qvd")
-        }
-    }
-}
-
-/// The real system, except that the test's temporary directory stands in for `/` in the
-/// "is the home root still on the root device" check (the temp directory may be on a tmpfs).
-struct RootDeviceProbe: ProvisioningProbe {
-    let rootStandIn: String
-    let system = SystemProvisioningProbe()
-
-    func isDirectory(_ path: String) -> Bool { system.isDirectory(path) }
-    func exists(_ path: String) -> Bool { system.exists(path) }
-    func deviceID(of path: String) -> UInt64? { system.deviceID(of: path == "/" ? rootStandIn : path) }
-    func userExists(_ name: String) throws(UserAccount.LookupError) -> Bool { try system.userExists(name) }
-    func pause(_ duration: Duration) async { await system.pause(duration) }
-}
-
-/// Helpers to run and clean up real commands in tests.
-enum ProvisioningTestSystem {
-    /// `qvdt` and 8 random lower-case letters and digits: a valid, unused user or group name.
-    static func uniqueName() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        return "qvdt" + String((0..<8).map { _ in alphabet.randomElement() ?? "x" })
-    }
-
-    static func makeTemporaryDirectory() throws -> String {
-        var template = Array("/tmp/qvd-provisioning-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress) }
-        struct CannotCreate: Error {}
-        guard let path = made.map({ String(cString: $0) }) else { throw CannotCreate() }
-        return path
-    }
-
-    /// Runs argv[0] from PATH; output is stdout+stderr, trimmed.
-    static func run(_ argv: [String]) async throws -> (status: ChildProcessStatus, output: String) {
-        let result = try await ChildProcess.run(ChildProcessConfiguration(
-            executable: argv[0], arguments: Array(argv.dropFirst()),
-            standardOutput: .collect(limit: 65536), standardError: .collect(limit: 65536)
-        ), timeout: .seconds(60))
-        var output = (result.standardOutput?.text ?? "") + (result.standardError?.text ?? "")
-        while output.last?.isWhitespace == true { output.removeLast() }
-        return (result.status, output)
-    }
-
-    /// Runs `body`, then `cleanup` whether or not `body` threw.
-    static func withCleanup(
-        _ body: () async throws -> Void,
-        cleanup: () async -> Void
-    ) async throws {
-        do {
-            try await body()
-        } catch {
-            await cleanup()
-            throw error
-        }
-        await cleanup()
-    }
-
-    /// `rm -rf` without a shell, for the test's own temporary directory only.
-    static func removeTree(_ path: String) {
-        guard path.hasPrefix("/tmp/qvd-provisioning-") else { return }
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        if info.st_mode & S_IFMT == S_IFDIR {
-            if let directory = opendir(path) {
-                var names: [String] = []
-                while let entry = readdir(directory) {
-                    let name = withUnsafePointer(to: entry.pointee.d_name) {
-                        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                    }
-                    if name != "." && name != ".." { names.append(name) }
-                }
-                closedir(directory)
-                for name in names { removeTree(path + "/" + name) }
-            }
-            rmdir(path)
-        } else {
-            unlink(path)
         }
     }
 }

@@ -10,10 +10,10 @@ struct HTTPClientHeadHandlerTests {
 
     static func makeChannel(
         delivery: HTTPUpgradeDelivery = .inline
-    ) throws -> (EmbeddedChannel, HTTPClientHeadHandler, InboundRecorder<HTTPClientInbound>) {
+    ) throws -> (EmbeddedChannel, HTTPClientHeadHandler, HTTPInboundRecorder<HTTPClientInbound>) {
         let channel = EmbeddedChannel()
         let handler = HTTPClientHeadHandler(upgradeDelivery: delivery)
-        let recorder = InboundRecorder<HTTPClientInbound>()
+        let recorder = HTTPInboundRecorder<HTTPClientInbound>()
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.pipeline.syncOperations.addHandler(recorder)
         return (channel, handler, recorder)
@@ -78,7 +78,7 @@ struct HTTPClientHeadHandlerTests {
         try channel.writeInbound(read)
         #expect(recorder.reads.count == 3)
 
-        let raw = InboundRecorder<ByteBuffer>()
+        let raw = HTTPInboundRecorder<ByteBuffer>()
         try channel.pipeline.syncOperations.addHandler(raw, position: .after(handler))
         let removed = channel.pipeline.syncOperations.removeHandler(handler)
         channel.embeddedEventLoop.run()

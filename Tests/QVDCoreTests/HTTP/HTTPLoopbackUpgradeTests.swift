@@ -62,11 +62,11 @@ struct HTTPLoopbackUpgradeTests {
         let payload = Support.payload(count: 64 * 1024, seed: 21)
         let expected = (Self.progress + [Self.switching]).flatMap(HTTPHeadWriter.bytes(of:)) + payload
         let received = try await Self.withServer(initialize: { channel in
-            try channel.pipeline.syncOperations.addHandlers([HTTPServerHeadHandler(), UpgradeEchoServer()])
+            try channel.pipeline.syncOperations.addHandlers([HTTPServerHeadHandler(), HTTPUpgradeEchoServer()])
         }) { group, port in
             let done = group.next().makePromise(of: [UInt8].self)
             let client = try await Self.connect(group: group, port: port) { channel in
-                try channel.pipeline.syncOperations.addHandler(ByteCollector(expected: expected.count, promise: done))
+                try channel.pipeline.syncOperations.addHandler(HTTPByteCollector(expected: expected.count, promise: done))
             }
             var glued = ByteBuffer(bytes: HTTPHeadWriter.bytes(of: Self.connectRequest))
             glued.writeBytes(payload)
@@ -84,13 +84,13 @@ struct HTTPLoopbackUpgradeTests {
         let payload = Support.payload(count: 64 * 1024, seed: 22)
         let result = try await Self.withServer(initialize: { channel in
             let glued = (Self.progress + [Self.switching]).flatMap(HTTPHeadWriter.bytes(of:)) + payload
-            try channel.pipeline.syncOperations.addHandler(GluedAnswerServer(answer: glued))
+            try channel.pipeline.syncOperations.addHandler(HTTPGluedAnswerServer(answer: glued))
         }) { group, port in
-            let done = group.next().makePromise(of: ConnectClient.Outcome.self)
+            let done = group.next().makePromise(of: HTTPConnectTestClient.Outcome.self)
             let client = try await Self.connect(group: group, port: port) { channel in
                 try channel.pipeline.syncOperations.addHandlers([
                     HTTPClientHeadHandler(),
-                    ConnectClient(request: Self.connectRequest, sendAfterUpgrade: [], expectedBytes: payload.count, promise: done),
+                    HTTPConnectTestClient(request: Self.connectRequest, sendAfterUpgrade: [], expectedBytes: payload.count, promise: done),
                 ])
             }
             let outcome = try await done.futureResult.get()
@@ -105,13 +105,13 @@ struct HTTPLoopbackUpgradeTests {
     func endToEnd() async throws {
         let payload = Support.payload(count: 64 * 1024, seed: 23)
         let result = try await Self.withServer(initialize: { channel in
-            try channel.pipeline.syncOperations.addHandlers([HTTPServerHeadHandler(), UpgradeEchoServer()])
+            try channel.pipeline.syncOperations.addHandlers([HTTPServerHeadHandler(), HTTPUpgradeEchoServer()])
         }) { group, port in
-            let done = group.next().makePromise(of: ConnectClient.Outcome.self)
+            let done = group.next().makePromise(of: HTTPConnectTestClient.Outcome.self)
             let client = try await Self.connect(group: group, port: port) { channel in
                 try channel.pipeline.syncOperations.addHandlers([
                     HTTPClientHeadHandler(),
-                    ConnectClient(request: Self.connectRequest, sendAfterUpgrade: payload, expectedBytes: payload.count, promise: done),
+                    HTTPConnectTestClient(request: Self.connectRequest, sendAfterUpgrade: payload, expectedBytes: payload.count, promise: done),
                 ])
             }
             let outcome = try await done.futureResult.get()
@@ -124,7 +124,7 @@ struct HTTPLoopbackUpgradeTests {
 }
 
 /// Answers the first request head with two 102s and a 101, then echoes the upgraded bytes.
-final class UpgradeEchoServer: ChannelInboundHandler {
+final class HTTPUpgradeEchoServer: ChannelInboundHandler {
     typealias InboundIn = HTTPServerInbound
     typealias OutboundOut = HTTPServerOutbound
 
@@ -154,7 +154,7 @@ final class UpgradeEchoServer: ChannelInboundHandler {
 }
 
 /// A raw server: once a request head has arrived, writes `answer` in a single write.
-final class GluedAnswerServer: ChannelInboundHandler {
+final class HTTPGluedAnswerServer: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -178,7 +178,7 @@ final class GluedAnswerServer: ChannelInboundHandler {
 }
 
 /// Collects raw bytes until `expected` have arrived (or the connection ends).
-final class ByteCollector: ChannelInboundHandler {
+final class HTTPByteCollector: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let expected: Int
@@ -210,7 +210,7 @@ final class ByteCollector: ChannelInboundHandler {
 
 /// Sends a connect request, records the heads, sends bytes after the 101 and collects the
 /// upgraded bytes that come back.
-final class ConnectClient: ChannelInboundHandler {
+final class HTTPConnectTestClient: ChannelInboundHandler {
     typealias InboundIn = HTTPClientInbound
     typealias OutboundOut = HTTPClientOutbound
 

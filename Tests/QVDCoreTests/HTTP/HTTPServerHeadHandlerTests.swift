@@ -12,10 +12,10 @@ struct HTTPServerHeadHandlerTests {
     /// A channel with the handler and a recorder behind it.
     static func makeChannel(
         delivery: HTTPUpgradeDelivery = .inline
-    ) throws -> (EmbeddedChannel, HTTPServerHeadHandler, InboundRecorder<HTTPServerInbound>) {
+    ) throws -> (EmbeddedChannel, HTTPServerHeadHandler, HTTPInboundRecorder<HTTPServerInbound>) {
         let channel = EmbeddedChannel()
         let handler = HTTPServerHeadHandler(upgradeDelivery: delivery)
-        let recorder = InboundRecorder<HTTPServerInbound>()
+        let recorder = HTTPInboundRecorder<HTTPServerInbound>()
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.pipeline.syncOperations.addHandler(recorder)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 3030)).wait()
@@ -143,7 +143,7 @@ struct HTTPServerHeadHandlerTests {
         try channel.writeInbound(ByteBuffer(bytes: later[..<2000]))
         #expect(recorder.reads.count == 1)
 
-        let raw = InboundRecorder<ByteBuffer>()
+        let raw = HTTPInboundRecorder<ByteBuffer>()
         try channel.pipeline.syncOperations.addHandler(raw, position: .after(handler))
         let removed = channel.pipeline.syncOperations.removeHandler(handler)
         channel.embeddedEventLoop.run()
@@ -216,7 +216,7 @@ struct HTTPServerHeadHandlerTests {
         read.writeBytes(Support.payload(count: 70 * 1024))
         try channel.writeInbound(read)
         #expect(handler.phase == .awaitingResponse)
-        let readCounter = ReadCounter()
+        let readCounter = HTTPReadCounter()
         try channel.pipeline.syncOperations.addHandler(readCounter, position: .first)
         channel.read()
         #expect(readCounter.reads == 0)
@@ -228,7 +228,7 @@ struct HTTPServerHeadHandlerTests {
 }
 
 /// Counts `read` calls that reach the head of the pipeline.
-final class ReadCounter: ChannelOutboundHandler {
+final class HTTPReadCounter: ChannelOutboundHandler {
     typealias OutboundIn = NIOAny
     private(set) var reads = 0
 

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// A test handler at the end of a pipeline: records what reaches it, in order.
-final class InboundRecorder<Message>: ChannelInboundHandler {
+final class HTTPInboundRecorder<Message>: ChannelInboundHandler {
     typealias InboundIn = Message
 
     enum Event {

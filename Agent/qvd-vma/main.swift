@@ -1,3 +1,0 @@
-import QVDCore
-
-NotImplemented.exit(program: "qvd-vma", issue: "issue 3")
