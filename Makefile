@@ -17,10 +17,15 @@ build: deps
 release: deps
 	$(SWIFT_ENV) swift build -c release -j $(JOBS)
 
-# Unit and end-to-end tests (Swift Testing); then the upstream differential test of the VMA.
+# The upstream differential test of the VMA (as root), then the unit and end-to-end tests
+# (Swift Testing), whose summary is the last thing printed.
 test: deps
 	$(SWIFT_ENV) swift build --build-tests -j $(JOBS)
+	bash scripts/vma-diff.sh .build/debug/qvd-vma
 	$(SWIFT_ENV) swift test --skip-build
+
+vma-diff: build
+	bash scripts/vma-diff.sh .build/debug/qvd-vma
 
 demo: deps release
 	@bash scripts/demo.sh
