@@ -42,55 +42,9 @@ public enum ConfigValueParser {
             return text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
                 .map(String.init)
         case .shellWords:
-            return shellWords(text)
+            guard case .success(let words) = ShellWords.split(text) else { return nil }
+            return words
         }
-    }
-
-    private static func shellWords(_ text: String) -> [String]? {
-        enum Quote { case none, single, double }
-        var words: [String] = []
-        var current = ""
-        var inWord = false
-        var quote = Quote.none
-        var iterator = text.makeIterator()
-        while let character = iterator.next() {
-            switch quote {
-            case .single:
-                if character == "'" { quote = .none } else { current.append(character) }
-            case .double:
-                if character == "\"" {
-                    quote = .none
-                } else if character == "\\" {
-                    guard let next = iterator.next() else { return nil }
-                    // Inside double quotes a backslash escapes only these, as in sh.
-                    if next == "\"" || next == "\\" || next == "$" || next == "`" {
-                        current.append(next)
-                    } else {
-                        current.append(character)
-                        current.append(next)
-                    }
-                } else {
-                    current.append(character)
-                }
-            case .none:
-                switch character {
-                case " ", "\t", "\n", "\r":
-                    if inWord { words.append(current); current = ""; inWord = false }
-                case "'":
-                    quote = .single; inWord = true
-                case "\"":
-                    quote = .double; inWord = true
-                case "\\":
-                    guard let next = iterator.next() else { return nil }
-                    current.append(next); inWord = true
-                default:
-                    current.append(character); inWord = true
-                }
-            }
-        }
-        guard quote == .none else { return nil }
-        if inWord { words.append(current) }
-        return words
     }
 
     private static func trimmed(_ text: String) -> String {

@@ -39,38 +39,30 @@ public struct HTTPClientFramingStateMachine: Sendable {
     public private(set) var phase: Phase = .readingHead
     public let upgradeDelivery: HTTPUpgradeDelivery
     private var parser: HTTPResponseHeadParser
-    private var buffer = ByteBuffer()
+    private var input = HTTPFramingInput()
     private var endPending = false
-    private var inputClosed = false
-    private var inputClosedDelivered = false
 
     public init(configuration: HTTPHeadParserConfiguration = .responses, upgradeDelivery: HTTPUpgradeDelivery = .inline) {
         self.parser = HTTPResponseHeadParser(configuration: configuration)
         self.upgradeDelivery = upgradeDelivery
     }
 
-    public var bufferedByteCount: Int { buffer.readableBytes }
+    public var bufferedByteCount: Int { input.buffer.readableBytes }
 
     /// Whether the handler should stop reading for now: bytes pile up after a 101 while
     /// waiting for the handler's removal.
     public var shouldHoldReads: Bool {
         phase == .upgraded && upgradeDelivery == .onRemoval
-            && buffer.readableBytes >= HTTPServerFramingStateMachine.readHighWatermark
+            && input.buffer.readableBytes >= HTTPServerFramingStateMachine.readHighWatermark
     }
 
     public mutating func received(_ bytes: ByteBuffer) {
         if phase == .closed { return }
-        if buffer.readableBytes == 0 {
-            buffer = bytes
-        } else {
-            if buffer.readerIndex > 16 * 1024 { buffer.discardReadBytes() }
-            var bytes = bytes
-            buffer.writeBuffer(&bytes)
-        }
+        input.append(bytes)
     }
 
     public mutating func inputDidClose() {
-        inputClosed = true
+        input.close()
     }
 
     public mutating func nextAction() -> Action? {
@@ -83,17 +75,15 @@ public struct HTTPClientFramingStateMachine: Sendable {
             return inputClosedIfDue()
         case .upgraded:
             guard upgradeDelivery == .inline else { return nil }
-            if buffer.readableBytes > 0 {
-                let bytes = buffer
-                buffer = ByteBuffer()
-                return .deliverBytes(bytes)
+            if input.buffer.readableBytes > 0 {
+                return .deliverBytes(input.takeBytes())
             }
             return inputClosedIfDue()
         case .readingBody(let remaining):
-            if buffer.readableBytes > 0 {
-                let count = min(remaining, buffer.readableBytes)
+            if input.buffer.readableBytes > 0 {
+                let count = min(remaining, input.buffer.readableBytes)
                 // `count` is within the readable bytes, so the slice always exists.
-                let chunk = buffer.readSlice(length: count) ?? ByteBuffer()
+                let chunk = input.buffer.readSlice(length: count) ?? ByteBuffer()
                 if count == remaining {
                     phase = .readingHead
                     endPending = true
@@ -102,23 +92,23 @@ public struct HTTPClientFramingStateMachine: Sendable {
                 }
                 return .deliverBody(chunk)
             }
-            if inputClosed {
+            if input.inputClosed {
                 return fail(HTTPHeadError(kind: .truncatedMessage, status: .badGateway, excerpt: "\(remaining) body bytes missing"))
             }
             return nil
         case .readingHead:
-            guard buffer.readableBytes > 0 else { return inputClosedIfDue() }
-            let result = buffer.withUnsafeReadableBytes { parser.parse($0) }
+            guard input.buffer.readableBytes > 0 else { return inputClosedIfDue() }
+            let result = input.buffer.withUnsafeReadableBytes { parser.parse($0) }
             switch result {
             case .needMoreData:
-                guard inputClosed else { return nil }
-                if buffer.readableBytesView.allSatisfy({ $0 == 0x0D || $0 == 0x0A || $0 == 0x20 || $0 == 0x09 }) {
+                guard input.inputClosed else { return nil }
+                if input.buffer.readableBytesView.allSatisfy({ $0 == 0x0D || $0 == 0x0A || $0 == 0x20 || $0 == 0x09 }) {
                     return inputClosedIfDue()
                 }
-                let excerpt = HTTPHeadError.escape(buffer.readableBytesView.prefix(80))
+                let excerpt = HTTPHeadError.escape(input.buffer.readableBytesView.prefix(80))
                 return fail(HTTPHeadError(kind: .truncatedMessage, status: .badGateway, excerpt: excerpt))
             case .complete(let head, let length):
-                buffer.moveReaderIndex(forwardBy: length)
+                input.buffer.moveReaderIndex(forwardBy: length)
                 parser.reset()
                 if head.status == .switchingProtocols {
                     phase = .upgraded
@@ -139,24 +129,18 @@ public struct HTTPClientFramingStateMachine: Sendable {
 
     /// Everything not handed on yet, for a handler leaving the pipeline.
     public mutating func takeLeftovers() -> (bytes: ByteBuffer?, inputClosed: Bool) {
-        let bytes = buffer.readableBytes > 0 ? buffer : nil
-        buffer = ByteBuffer()
         phase = .closed
         endPending = false
-        let owed = inputClosed && !inputClosedDelivered
-        inputClosedDelivered = true
-        return (bytes, owed)
+        return input.takeLeftovers()
     }
 
     private mutating func fail(_ error: HTTPHeadError) -> Action {
         phase = .closed
-        buffer = ByteBuffer()
+        input.buffer = ByteBuffer()
         return .deliverError(error)
     }
 
     private mutating func inputClosedIfDue() -> Action? {
-        guard inputClosed, !inputClosedDelivered else { return nil }
-        inputClosedDelivered = true
-        return .deliverInputClosed
+        input.takeInputClosedIfDue() ? .deliverInputClosed : nil
     }
 }

@@ -15,43 +15,31 @@ public final class HTTPClientHeadHandler: ChannelDuplexHandler, RemovableChannel
     public typealias OutboundIn = HTTPClientOutbound
     public typealias OutboundOut = ByteBuffer
 
-    private var machine: HTTPClientFramingStateMachine
-    private var isDraining = false
-    private var readHeld = false
-    private var removing = false
+    private let core: HTTPFramingHandlerCore<HTTPClientFramingStateMachine>
 
     public init(configuration: HTTPHeadParserConfiguration = .responses, upgradeDelivery: HTTPUpgradeDelivery = .inline) {
-        self.machine = HTTPClientFramingStateMachine(configuration: configuration, upgradeDelivery: upgradeDelivery)
+        self.core = HTTPFramingHandlerCore(
+            machine: HTTPClientFramingStateMachine(configuration: configuration, upgradeDelivery: upgradeDelivery))
     }
 
     /// Where the connection stands (for tests and diagnostics).
-    public var phase: HTTPClientFramingStateMachine.Phase { machine.phase }
+    public var phase: HTTPClientFramingStateMachine.Phase { core.machine.phase }
 
     // MARK: Inbound
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !removing else {
-            context.fireChannelRead(data)
-            return
-        }
-        machine.received(unwrapInboundIn(data))
-        drain(context: context, fireReadComplete: false)
+        core.channelRead(context: context, data: data, bytes: unwrapInboundIn(data))
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard !removing, let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed else {
-            context.fireUserInboundEventTriggered(event)
-            return
-        }
-        machine.inputDidClose()
-        drain(context: context, fireReadComplete: true)
+        core.userInboundEventTriggered(context: context, event: event)
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
         // A close without a half-close first: a head or body cut short is still an error.
-        if !removing {
-            machine.inputDidClose()
-            drain(context: context, fireReadComplete: true, deliverInputClosed: false)
+        if !core.removing {
+            core.machine.inputDidClose()
+            core.drain(context: context, fireReadComplete: true, deliverInputClosed: false)
         }
         context.fireChannelInactive()
     }
@@ -70,11 +58,7 @@ public final class HTTPClientHeadHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     public func read(context: ChannelHandlerContext) {
-        if machine.shouldHoldReads {
-            readHeld = true
-        } else {
-            context.read()
-        }
+        core.read(context: context)
     }
 
     // MARK: Removal
@@ -82,59 +66,7 @@ public final class HTTPClientHeadHandler: ChannelDuplexHandler, RemovableChannel
     /// Leaves the pipeline after firing every byte not handed on yet, as a plain
     /// `ByteBuffer` read, to the next handler, then any input-closed event still owed.
     public func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
-        removing = true
-        context.eventLoop.assumeIsolated().execute {
-            let (bytes, inputClosed) = self.machine.takeLeftovers()
-            if let bytes {
-                context.fireChannelRead(NIOAny(bytes))
-                context.fireChannelReadComplete()
-            }
-            if inputClosed {
-                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            }
-            if self.readHeld {
-                self.readHeld = false
-                context.read()
-            }
-            context.leavePipeline(removalToken: removalToken)
-        }
-    }
-
-    // MARK: Driving the machine
-
-    private func drain(context: ChannelHandlerContext, fireReadComplete: Bool, deliverInputClosed: Bool = true) {
-        guard !isDraining, !removing else { return }
-        isDraining = true
-        defer { isDraining = false }
-        var delivered = false
-        while !removing, let action = machine.nextAction() {
-            let message: HTTPClientInbound
-            switch action {
-            case .deliverHead(let head): message = .head(head)
-            case .deliverBody(let bytes): message = .body(bytes)
-            case .deliverEnd: message = .end
-            case .deliverBytes(let bytes): message = .bytes(bytes)
-            case .deliverError(let error): message = .error(error)
-            case .deliverInputClosed:
-                if delivered {
-                    context.fireChannelReadComplete()
-                    delivered = false
-                }
-                if deliverInputClosed {
-                    context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-                }
-                continue
-            }
-            context.fireChannelRead(wrapInboundOut(message))
-            delivered = true
-        }
-        if delivered, fireReadComplete {
-            context.fireChannelReadComplete()
-        }
-        if readHeld, !machine.shouldHoldReads, !removing {
-            readHeld = false
-            context.read()
-        }
+        core.removeHandler(context: context, removalToken: removalToken)
     }
 }
 

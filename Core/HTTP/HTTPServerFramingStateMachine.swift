@@ -51,11 +51,8 @@ public struct HTTPServerFramingStateMachine: Sendable {
     public private(set) var phase: Phase = .readingHead
     public let upgradeDelivery: HTTPUpgradeDelivery
     private var parser: HTTPRequestHeadParser
-    /// Received bytes not handed on yet; starts at the current head's first byte.
-    private var buffer = ByteBuffer()
+    private var input = HTTPFramingInput()
     private var bodyBytesToSkip = 0
-    private var inputClosed = false
-    private var inputClosedDelivered = false
 
     public init(configuration: HTTPHeadParserConfiguration = .requests, upgradeDelivery: HTTPUpgradeDelivery = .inline) {
         self.parser = HTTPRequestHeadParser(configuration: configuration)
@@ -63,12 +60,12 @@ public struct HTTPServerFramingStateMachine: Sendable {
     }
 
     /// Bytes received and not yet handed on.
-    public var bufferedByteCount: Int { buffer.readableBytes }
+    public var bufferedByteCount: Int { input.buffer.readableBytes }
 
     /// Whether the handler should stop reading from the socket for now: much is buffered
     /// and only the application can make progress.
     public var shouldHoldReads: Bool {
-        guard buffer.readableBytes >= Self.readHighWatermark else { return false }
+        guard input.buffer.readableBytes >= Self.readHighWatermark else { return false }
         switch phase {
         case .awaitingResponse: return true
         case .upgraded: return upgradeDelivery == .onRemoval
@@ -79,19 +76,13 @@ public struct HTTPServerFramingStateMachine: Sendable {
     /// Bytes arrived from the peer.
     public mutating func received(_ bytes: ByteBuffer) {
         if phase == .closed { return }
-        if buffer.readableBytes == 0 {
-            buffer = bytes
-        } else {
-            if buffer.readerIndex > 16 * 1024 { buffer.discardReadBytes() }
-            var bytes = bytes
-            buffer.writeBuffer(&bytes)
-        }
+        input.append(bytes)
         skipBody()
     }
 
     /// The peer half-closed (or closed) its side.
     public mutating func inputDidClose() {
-        inputClosed = true
+        input.close()
     }
 
     /// The application wrote a response head with `status`. Returns whether this may have
@@ -118,21 +109,19 @@ public struct HTTPServerFramingStateMachine: Sendable {
             return nil
         case .upgraded:
             guard upgradeDelivery == .inline else { return nil }
-            if buffer.readableBytes > 0, bodyBytesToSkip == 0 {
-                let bytes = buffer
-                buffer = ByteBuffer()
-                return .deliverBytes(bytes)
+            if input.buffer.readableBytes > 0, bodyBytesToSkip == 0 {
+                return .deliverBytes(input.takeBytes())
             }
             return inputClosedIfDue()
         case .readingHead:
-            guard bodyBytesToSkip == 0, buffer.readableBytes > 0 else { return inputClosedIfDue() }
-            let result = buffer.withUnsafeReadableBytes { parser.parse($0) }
+            guard bodyBytesToSkip == 0, input.buffer.readableBytes > 0 else { return inputClosedIfDue() }
+            let result = input.buffer.withUnsafeReadableBytes { parser.parse($0) }
             switch result {
             case .needMoreData:
                 // At EOF a partial head can never complete: it is dropped.
                 return inputClosedIfDue()
             case .complete(let head, let length):
-                buffer.moveReaderIndex(forwardBy: length)
+                input.buffer.moveReaderIndex(forwardBy: length)
                 parser.reset()
                 phase = .awaitingResponse
                 bodyBytesToSkip = head.contentLength ?? 0
@@ -140,7 +129,7 @@ public struct HTTPServerFramingStateMachine: Sendable {
                 return .deliverHead(head)
             case .failed(let error):
                 phase = .closed
-                buffer = ByteBuffer()
+                input.buffer = ByteBuffer()
                 return .deliverError(error)
             }
         }
@@ -150,24 +139,18 @@ public struct HTTPServerFramingStateMachine: Sendable {
     /// any body still being skipped) and whether an input-closed event is still owed. The
     /// machine reads nothing more afterwards.
     public mutating func takeLeftovers() -> (bytes: ByteBuffer?, inputClosed: Bool) {
-        let bytes = buffer.readableBytes > 0 ? buffer : nil
-        buffer = ByteBuffer()
         phase = .closed
-        let owed = inputClosed && !inputClosedDelivered
-        inputClosedDelivered = true
-        return (bytes, owed)
+        return input.takeLeftovers()
     }
 
     private mutating func skipBody() {
         guard bodyBytesToSkip > 0 else { return }
-        let count = min(bodyBytesToSkip, buffer.readableBytes)
-        buffer.moveReaderIndex(forwardBy: count)
+        let count = min(bodyBytesToSkip, input.buffer.readableBytes)
+        input.buffer.moveReaderIndex(forwardBy: count)
         bodyBytesToSkip -= count
     }
 
     private mutating func inputClosedIfDue() -> Action? {
-        guard inputClosed, !inputClosedDelivered else { return nil }
-        inputClosedDelivered = true
-        return .deliverInputClosed
+        input.takeInputClosedIfDue() ? .deliverInputClosed : nil
     }
 }

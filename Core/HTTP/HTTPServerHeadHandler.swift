@@ -28,28 +28,21 @@ public final class HTTPServerHeadHandler: ChannelDuplexHandler, RemovableChannel
     public typealias OutboundIn = HTTPServerOutbound
     public typealias OutboundOut = ByteBuffer
 
-    private var machine: HTTPServerFramingStateMachine
-    private var isDraining = false
+    private let core: HTTPFramingHandlerCore<HTTPServerFramingStateMachine>
     private var drainScheduled = false
-    private var readHeld = false
-    private var removing = false
 
     public init(configuration: HTTPHeadParserConfiguration = .requests, upgradeDelivery: HTTPUpgradeDelivery = .inline) {
-        self.machine = HTTPServerFramingStateMachine(configuration: configuration, upgradeDelivery: upgradeDelivery)
+        self.core = HTTPFramingHandlerCore(
+            machine: HTTPServerFramingStateMachine(configuration: configuration, upgradeDelivery: upgradeDelivery))
     }
 
     /// Where the connection stands (for tests and diagnostics).
-    public var phase: HTTPServerFramingStateMachine.Phase { machine.phase }
+    public var phase: HTTPServerFramingStateMachine.Phase { core.machine.phase }
 
     // MARK: Inbound
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !removing else {
-            context.fireChannelRead(data)
-            return
-        }
-        machine.received(unwrapInboundIn(data))
-        drain(context: context, fireReadComplete: false)
+        core.channelRead(context: context, data: data, bytes: unwrapInboundIn(data))
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {
@@ -57,12 +50,7 @@ public final class HTTPServerHeadHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard !removing, let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed else {
-            context.fireUserInboundEventTriggered(event)
-            return
-        }
-        machine.inputDidClose()
-        drain(context: context, fireReadComplete: true)
+        core.userInboundEventTriggered(context: context, event: event)
     }
 
     // MARK: Outbound
@@ -72,7 +60,7 @@ public final class HTTPServerHeadHandler: ChannelDuplexHandler, RemovableChannel
         case .head(let head):
             var buffer = context.channel.allocator.buffer(capacity: 256)
             HTTPHeadWriter.write(head, into: &buffer)
-            let mayProgress = machine.responseHeadWritten(head.status)
+            let mayProgress = core.machine.responseHeadWritten(head.status)
             context.write(wrapOutboundOut(buffer), promise: promise)
             context.flush()
             if mayProgress { scheduleDrain(context: context) }
@@ -82,11 +70,7 @@ public final class HTTPServerHeadHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     public func read(context: ChannelHandlerContext) {
-        if machine.shouldHoldReads {
-            readHeld = true
-        } else {
-            context.read()
-        }
+        core.read(context: context)
     }
 
     // MARK: Removal
@@ -94,22 +78,7 @@ public final class HTTPServerHeadHandler: ChannelDuplexHandler, RemovableChannel
     /// Leaves the pipeline after firing every byte not handed on yet, as a plain
     /// `ByteBuffer` read, to the next handler, then any input-closed event still owed.
     public func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
-        removing = true
-        context.eventLoop.assumeIsolated().execute {
-            let (bytes, inputClosed) = self.machine.takeLeftovers()
-            if let bytes {
-                context.fireChannelRead(NIOAny(bytes))
-                context.fireChannelReadComplete()
-            }
-            if inputClosed {
-                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            }
-            if self.readHeld {
-                self.readHeld = false
-                context.read()
-            }
-            context.leavePipeline(removalToken: removalToken)
-        }
+        core.removeHandler(context: context, removalToken: removalToken)
     }
 
     // MARK: Driving the machine
@@ -117,44 +86,11 @@ public final class HTTPServerHeadHandler: ChannelDuplexHandler, RemovableChannel
     private func scheduleDrain(context: ChannelHandlerContext) {
         // Inside our own loop the loop picks the change up; otherwise run later, never
         // re-entering the application from inside its write.
-        guard !isDraining, !drainScheduled else { return }
+        guard !core.isDraining, !drainScheduled else { return }
         drainScheduled = true
         context.eventLoop.assumeIsolated().execute {
             self.drainScheduled = false
-            self.drain(context: context, fireReadComplete: true)
-        }
-    }
-
-    private func drain(context: ChannelHandlerContext, fireReadComplete: Bool) {
-        guard !isDraining, !removing else { return }
-        isDraining = true
-        defer { isDraining = false }
-        var delivered = false
-        while !removing, let action = machine.nextAction() {
-            switch action {
-            case .deliverHead(let head):
-                context.fireChannelRead(wrapInboundOut(.head(head)))
-                delivered = true
-            case .deliverError(let error):
-                context.fireChannelRead(wrapInboundOut(.error(error)))
-                delivered = true
-            case .deliverBytes(let bytes):
-                context.fireChannelRead(wrapInboundOut(.bytes(bytes)))
-                delivered = true
-            case .deliverInputClosed:
-                if delivered {
-                    context.fireChannelReadComplete()
-                    delivered = false
-                }
-                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            }
-        }
-        if delivered, fireReadComplete {
-            context.fireChannelReadComplete()
-        }
-        if readHeld, !machine.shouldHoldReads, !removing {
-            readHeld = false
-            context.read()
+            self.core.drain(context: context, fireReadComplete: true)
         }
     }
 }

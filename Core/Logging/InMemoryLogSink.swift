@@ -1,6 +1,8 @@
+import Synchronization
+
 /// A sink that keeps lines in memory, for tests of code that logs.
 public final class InMemoryLogSink: LogSink {
-    private let storage = LogLock<[String]>([])
+    private let storage = Mutex<[String]>([])
 
     public init() {}
 

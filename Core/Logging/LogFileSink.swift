@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 import SystemPackage
 
 /// A log file shared by every handler of the process: opened `O_WRONLY|O_APPEND|O_CREAT|
@@ -24,7 +25,7 @@ public final class LogFileSink: LogSink {
         var droppedLines = 0
     }
 
-    private let state: LogLock<State>
+    private let state: Mutex<State>
 
     /// Opens (creating if needed) the log file at `path`.
     /// - Throws: `LogSetupError.parentDirectoryMissing` when the directory does not exist,
@@ -32,7 +33,7 @@ public final class LogFileSink: LogSink {
     public init(path: String) throws(LogSetupError) {
         self.path = path
         let descriptor = try Self.openForAppending(path)
-        self.state = LogLock(State(descriptor: descriptor))
+        self.state = Mutex(State(descriptor: descriptor))
         LogFileSinkRegistry.shared.add(self)
     }
 
@@ -150,7 +151,7 @@ final class LogFileSinkRegistry: Sendable {
         weak var sink: LogFileSink?
     }
 
-    private let entries = LogLock<[WeakSink]>([])
+    private let entries = Mutex<[WeakSink]>([])
 
     func add(_ sink: LogFileSink) {
         entries.withLock { entries in

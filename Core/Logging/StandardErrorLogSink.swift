@@ -1,3 +1,4 @@
+import Synchronization
 import SystemPackage
 
 /// The foreground destination: file descriptor 2, one `write(2)` per line.
@@ -5,7 +6,7 @@ public final class StandardErrorLogSink: LogSink {
     /// The single instance; every handler writing to stderr shares its lock.
     public static let shared = StandardErrorLogSink()
 
-    private let lock = LogLock(())
+    private let lock = Mutex(())
 
     private init() {}
 

@@ -180,7 +180,9 @@ import Testing
         #expect(error?.description == "hook \(hook) for action connect on state starting timed out after 1 s (vma.hook.timeout) "
             + "and was killed with its process group\n")
         #expect(elapsed >= .seconds(1))
-        #expect(elapsed < .seconds(5))
+        // 1 s timeout + 2 s grace for the TERM-ignoring grandchild, with headroom for a
+        // loaded 2-core CI machine running the other suites in parallel.
+        #expect(elapsed < .seconds(10))
         let hookPid = try #require(pid_t(temp.read("hook.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
         let grandchildPid = try #require(pid_t(temp.read("grandchild.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
         #expect(!isAlive(hookPid))

@@ -159,10 +159,8 @@ public actor SessionController {
             _ = try? launcher?.signal(ProcessSignal(rawValue: signal.signalNumber), to: .processGroup)
         case .runActionHook(let run):
             runActionHook(run)
-        case .runStateHook(let hook):
-            if let state = HookEvent.SessionState(rawValue: hook.rawValue) {
-                hooks.runDetached(.state(state))
-            }
+        case .runStateHook(let state):
+            hooks.runDetached(.state(state))
         case .reply(let id, let reply):
             waiting.removeValue(forKey: id)?.resume(returning: reply)
         case .unmountShares:
@@ -225,8 +223,7 @@ public actor SessionController {
     }
 
     private func runActionHook(_ run: SessionHookRun) {
-        guard let action = HookEvent.Action(rawValue: run.hook.rawValue) else { return }
-        let invocation = HookInvocation.action(action, sessionState: run.sessionState.rawValue,
+        let invocation = HookInvocation.action(run.hook, sessionState: run.sessionState.rawValue,
                                                parameters: hookParameters(run.parameters))
         let hooks = self.hooks
         if run.awaitsResult {

@@ -1,3 +1,5 @@
+import QVDCore
+
 /// The argv that starts the X session under nxagent (`upstream-vma.md` §3.1):
 ///
 /// `xinit <x-session> <x-session extra…> -- <nxagent> :<display> -ac -name QVD -display nx/nx,options=<file>:<display> <nxagent extra…>`

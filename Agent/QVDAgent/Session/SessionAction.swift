@@ -1,3 +1,5 @@
+import QVDHooks
+
 /// Something the shell must do, in the order given. Most complete at once; the ones that take
 /// time report back with a ``SessionEvent`` (named below).
 public enum SessionAction: Equatable, Sendable {
@@ -36,7 +38,7 @@ public enum SessionAction: Equatable, Sendable {
     /// Run an action hook; if ``SessionHookRun/awaitsResult``, report its result.
     case runActionHook(SessionHookRun)
     /// Run a state hook detached (and the printing hook when printing is enabled).
-    case runStateHook(SessionStateHook)
+    case runStateHook(HookEvent.SessionState)
     /// Answer an RPC caller.
     case reply(SessionRequestID, SessionReply)
     /// Lazily unmount the client's shares under `vma.user.shares.path` and remove the mount

@@ -1,4 +1,5 @@
 import Foundation
+import QVDHooks
 
 /// The nxagent session life cycle of `qvd-vma`, as a plain value: feed it ``SessionEvent``s
 /// with the time they happened, perform the ``SessionAction``s it returns, in order.
@@ -526,10 +527,10 @@ public struct SessionStateMachine: Sendable {
         if previous == .connected {
             out.append(.runActionHook(makeHookRun(.disconnect, SessionParameters(), awaitsResult: false)))
         }
-        if let hook = SessionStateHook(current) { out.append(.runStateHook(hook)) }
+        if let hook = HookEvent.SessionState(current) { out.append(.runStateHook(hook)) }
     }
 
-    private mutating func makeHookRun(_ hook: SessionActionHook, _ parameters: SessionParameters,
+    private mutating func makeHookRun(_ hook: HookEvent.Action, _ parameters: SessionParameters,
                                       awaitsResult: Bool) -> SessionHookRun {
         let id = SessionHookRunID(nextHookID)
         nextHookID += 1

@@ -11,8 +11,8 @@ import Glibc
 @Suite(.serialized, .enabled(if: VMATestRig.canRun, "needs root, nxagent, nxproxy, Xvfb, xinit and a built qvd-vma"))
 struct VMAEndToEndTests {
     /// Runs `body` with a fresh rig and always tears it down.
-    func withRig(hookTimeout: Int = 10, _ body: (VMATestRig) async throws -> Void) async throws {
-        let rig = try VMATestRig(hookTimeout: hookTimeout)
+    func withRig(hookTimeout: Int = 10, sessionCommands: String = "", _ body: (VMATestRig) async throws -> Void) async throws {
+        let rig = try VMATestRig(hookTimeout: hookTimeout, sessionCommands: sessionCommands)
         do {
             try await rig.startAgent()
             try await body(rig)
@@ -76,6 +76,31 @@ struct VMAEndToEndTests {
             #expect(rig.hookLines(named: "vma.on_state.connected").count == 2)
             #expect(rig.readRunFile("nxagent.state") == nil)
             #expect(rig.readRunFile("nxagent.pid") == nil)
+        }
+    }
+
+    /// Pixels drawn in the VM's session arrive on the client's display: the session paints
+    /// its root window a colour nobody else uses; the client's Xvfb shows it through nxproxy.
+    @Test func pixelsDrawnInTheSessionReachTheClientDisplay() async throws {
+        try await withRig(sessionCommands: "xsetroot -solid '#2e5f8a'") { rig in
+            #expect(try await rig.rpc("x_start", rig.startQuery) == .success(.string("starting")))
+            #expect(try await rig.waitForState("listening") == "listening")
+            _ = try await rig.connectClient()
+            #expect(try await rig.waitForState("connected") == "connected")
+            let display = try #require(rig.clientDisplay)
+            var colour = ""
+            for _ in 0..<50 {
+                // One pixel of the client's screen, inside the nxproxy window (1024x768 at 0,0).
+                let result = try await ChildProcess.run(ChildProcessConfiguration(
+                    executable: "/usr/bin/import",
+                    arguments: ["-display", ":\(display)", "-window", "root", "-crop", "1x1+600+500", "txt:-"],
+                    environment: .exactly(["PATH": ChildProcessEnvironment.defaultPath]),
+                    standardOutput: .collect(limit: 4096)), timeout: .seconds(10))
+                colour = result.standardOutput?.text ?? ""
+                if colour.contains("srgb(46,95,138)") { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(colour.contains("srgb(46,95,138)"), "client screen pixel: \(colour)")
         }
     }
 

@@ -35,7 +35,7 @@ final class VMATestRig: @unchecked Sendable {
         } && FileManager.default.isExecutableFile(atPath: agentBinary)
     }
 
-    init(hookTimeout: Int = 10, extraConfig: String = "") throws {
+    init(hookTimeout: Int = 10, extraConfig: String = "", sessionCommands: String = "") throws {
         root = try Self.makeTempDirectory()
         port = try Self.freePort()
         display = Self.freeDisplay(from: 140)
@@ -60,6 +60,7 @@ final class VMATestRig: @unchecked Sendable {
             # The session: records who it runs as, then waits.
             id > \(root)/rec/xsession.id
             env | sort > \(root)/rec/xsession.env
+            \(sessionCommands)
             exec sleep 100000
             """)
         try writeConfig()

@@ -5,20 +5,17 @@ import Glibc
 /// A temporary directory under /tmp, removed with everything in it when released (also when
 /// a test fails).
 final class EnvironmentTestDirectory {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
+    typealias Failure = TestTemporaryDirectory.Failure
 
     let path: String
 
     init() throws {
-        var template = Array("/tmp/qvd-environment-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
-        guard let path = made.map({ String(cString: $0) }) else { throw Failure(description: "mkdtemp failed") }
-        self.path = path
+        self.path = try TestTemporaryDirectory.make(prefix: Self.prefix)
     }
 
-    deinit { Self.remove(path) }
+    private static let prefix = "/tmp/qvd-environment-"
+
+    deinit { TestTemporaryDirectory.removeTree(path, prefix: Self.prefix) }
 
     /// Writes `text` to `name` (relative) with `mode`, creating parent directories.
     @discardableResult
@@ -44,28 +41,5 @@ final class EnvironmentTestDirectory {
         let directory = path + "/" + name
         guard mkdir(directory, mode) == 0 else { throw Failure(description: "cannot create \(directory)") }
         return directory
-    }
-
-    private static func remove(_ path: String) {
-        guard path.hasPrefix("/tmp/qvd-environment-") else { return }
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        if info.st_mode & S_IFMT == S_IFDIR {
-            chmod(path, 0o700)
-            if let directory = opendir(path) {
-                var names: [String] = []
-                while let entry = readdir(directory) {
-                    let name = withUnsafePointer(to: entry.pointee.d_name) {
-                        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                    }
-                    if name != "." && name != ".." { names.append(name) }
-                }
-                closedir(directory)
-                for name in names { remove(path + "/" + name) }
-            }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
     }
 }

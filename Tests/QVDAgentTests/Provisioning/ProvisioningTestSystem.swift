@@ -25,12 +25,10 @@ enum ProvisioningTestSystem {
         return "qvdt" + String((0..<8).map { _ in alphabet.randomElement() ?? "x" })
     }
 
+    private static let temporaryPrefix = "/tmp/qvd-provisioning-"
+
     static func makeTemporaryDirectory() throws -> String {
-        var template = Array("/tmp/qvd-provisioning-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
-        struct CannotCreate: Error {}
-        guard let path = made.map({ String(cString: $0) }) else { throw CannotCreate() }
-        return path
+        try TestTemporaryDirectory.make(prefix: temporaryPrefix)
     }
 
     /// Runs argv[0] from PATH; output is stdout+stderr, trimmed.
@@ -60,24 +58,6 @@ enum ProvisioningTestSystem {
 
     /// `rm -rf` without a shell, for the test's own temporary directory only.
     static func removeTree(_ path: String) {
-        guard path.hasPrefix("/tmp/qvd-provisioning-") else { return }
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        if info.st_mode & S_IFMT == S_IFDIR {
-            if let directory = opendir(path) {
-                var names: [String] = []
-                while let entry = readdir(directory) {
-                    let name = withUnsafePointer(to: entry.pointee.d_name) {
-                        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                    }
-                    if name != "." && name != ".." { names.append(name) }
-                }
-                closedir(directory)
-                for name in names { removeTree(path + "/" + name) }
-            }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
+        TestTemporaryDirectory.removeTree(path, prefix: temporaryPrefix)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import QVDHooks
 @testable import QVDAgent
 
 @Suite("SessionStateFiles and SessionStateRecord")
@@ -102,10 +103,10 @@ struct SessionParametersTests {
         #expect(run.arguments == ["qvd.client.os", "linux", "qvd.vm.session.state", "stopped", "qvd.hook.on_action", "pre_connect"])
         #expect(SessionHookRun.awaited(2, .suspend, state: .connected).arguments
             == ["qvd.vm.session.state", "connected", "qvd.hook.on_action", "suspend"])
-        #expect(SessionStateHook.stopped.arguments == ["qvd.hook.on_state", "stopped"])
-        #expect(SessionStateHook.stopped.configKey == "vma.on_state.disconnected")
-        #expect(SessionStateHook.connected.printingConfigKey == "internal.vma.on_printing.connected")
-        #expect(SessionActionHook.preConnect.configKey == "vma.on_action.pre-connect")
-        #expect(SessionActionHook.disconnect.configKey == "vma.on_action.disconnect")
+        #expect([HookEvent.state(.stopped).argumentKey, HookEvent.state(.stopped).upstreamName] == ["qvd.hook.on_state", "stopped"])
+        #expect(HookEvent.state(.stopped).configurationKey == "vma.on_state.disconnected")
+        #expect(HookEvent.SessionState.connected.printingConfigKey == "internal.vma.on_printing.connected")
+        #expect(HookEvent.action(.preConnect).configurationKey == "vma.on_action.pre-connect")
+        #expect(HookEvent.action(.disconnect).configurationKey == "vma.on_action.disconnect")
     }
 }

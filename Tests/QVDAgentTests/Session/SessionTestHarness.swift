@@ -1,4 +1,5 @@
 import Foundation
+import QVDHooks
 @testable import QVDAgent
 
 /// Drives a ``SessionStateMachine`` with a fake clock and numbered requests, and records every
@@ -78,12 +79,12 @@ struct SessionTestHarness {
     }
 
     /// How many times a state hook ran over the whole scenario.
-    func stateHookCount(_ hook: SessionStateHook) -> Int {
+    func stateHookCount(_ hook: HookEvent.SessionState) -> Int {
         history.filter { $0 == .runStateHook(hook) }.count
     }
 
     /// The action hooks run over the whole scenario, in order.
-    var actionHooksRun: [SessionActionHook] {
+    var actionHooksRun: [HookEvent.Action] {
         history.compactMap { if case let .runActionHook(run) = $0 { run.hook } else { nil } }
     }
 
@@ -170,7 +171,7 @@ extension Array where Element == SessionAction {
 
 extension SessionHookRun {
     /// An awaited hook run, for expected-action literals.
-    static func awaited(_ id: Int, _ hook: SessionActionHook, _ parameters: SessionParameters = SessionParameters(),
+    static func awaited(_ id: Int, _ hook: HookEvent.Action, _ parameters: SessionParameters = SessionParameters(),
                         state: ReportedSessionState) -> SessionHookRun {
         SessionHookRun(id: SessionHookRunID(id), hook: hook, parameters: parameters, sessionState: state, awaitsResult: true)
     }

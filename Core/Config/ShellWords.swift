@@ -1,11 +1,13 @@
-/// Splits a configured extra-arguments string into argv words, shell style.
+/// Splits a configured extra-arguments string into argv words, shell style: the one splitter
+/// behind `ConfigListStyle.shellWords` and the NX command line.
 ///
-/// Upstream splits `command.x-session.args.extra` and `command.nxagent.args.extra` with Perl's
-/// `glob`, which honours quotes and also expands wildcards (`upstream-vma.md` §3.1). We honour
-/// quotes like sh (single quotes literal; double quotes with `\"` `\\` `\$` and `` \` `` escapes;
-/// a backslash outside quotes escapes the next character) but do **not** expand wildcards,
-/// variables or `~`: the words go to `exec`, not to a shell. These strings come from the VMA's
-/// own configuration, never from a client.
+/// Upstream splits `command.x-session.args.extra`, `command.nxagent.args.extra` and the
+/// `*.extra_args` values with Perl's `glob`, which honours quotes and also expands wildcards
+/// (`upstream-vma.md` §3.1). We honour quotes like sh (single quotes literal; double quotes
+/// with `\"` `\\` `\$` and `` \` `` escapes; a backslash outside quotes escapes the next
+/// character; space, tab, line feed and carriage return separate words) but do **not**
+/// expand wildcards, variables or `~`: the words go to `exec`, not to a shell. These strings
+/// come from the VMA's own configuration, never from a client.
 public enum ShellWords {
     /// Why a string could not be split.
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
@@ -30,7 +32,7 @@ public enum ShellWords {
         var iterator = text.makeIterator()
         while let character = iterator.next() {
             switch character {
-            case " ", "\t", "\n":
+            case " ", "\t", "\n", "\r":
                 if inWord { words.append(current); current = ""; inWord = false }
             case "'":
                 inWord = true
