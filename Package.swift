@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // Shared by every component: configuration, logging, HTTP/1.1 framing,
@@ -76,13 +78,86 @@ let package = Package(
             path: "Agent/qvd-vma",
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "qvdclient", dependencies: ["QVDCore"], path: "Client/qvdclient", swiftSettings: swiftSettings),
+        // The user's client: login, VM list, connect, nxproxy bridged to the TLS stream (issue 4).
+        .target(
+            name: "QVDClient",
+            dependencies: [
+                "QVDCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Client/QVDClient",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "qvdclient",
+            dependencies: [
+                "QVDClient", "QVDCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Client/qvdclient",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(name: "qvd-vma-slaveserver", dependencies: ["QVDCore"], path: "Slave/qvd-vma-slaveserver", swiftSettings: swiftSettings),
         .executableTarget(name: "qvd-client-slaveserver", dependencies: ["QVDCore"], path: "Slave/qvd-client-slaveserver", swiftSettings: swiftSettings),
         .executableTarget(name: "qvd-slaveclient", dependencies: ["QVDCore"], path: "Slave/qvd-slaveclient", swiftSettings: swiftSettings),
-        .executableTarget(name: "qvd-l7r-stub", dependencies: ["QVDCore"], path: "Stubs/qvd-l7r-stub", swiftSettings: swiftSettings),
+        // A minimal L7R that routes clients to real VMAs: tests and the demo (issue 4).
+        .target(
+            name: "QVDL7RStub",
+            dependencies: [
+                "QVDCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Stubs/QVDL7RStub",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "qvd-l7r-stub",
+            dependencies: [
+                "QVDL7RStub", "QVDCore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Stubs/qvd-l7r-stub",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QVDCoreTests", dependencies: ["QVDCore", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDCoreTests", swiftSettings: swiftSettings),
         .testTarget(name: "QVDHooksTests", dependencies: ["QVDHooks", "QVDCore", .product(name: "Logging", package: "swift-log")], path: "Tests/QVDHooksTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QVDClientTests",
+            dependencies: [
+                "QVDClient", "QVDCore", "qvdclient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/QVDClientTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QVDL7RStubTests",
+            dependencies: [
+                "QVDL7RStub", "QVDCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/QVDL7RStubTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QVDAgentTests", dependencies: ["QVDAgent", "QVDCore", "QVDHooks", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDAgentTests", swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -15,6 +15,8 @@ packages=(
     fdisk e2fsprogs mount util-linux passwd
     # vma-diff harness and benchmarks
     python3 procps iproute2 psmisc
+    # the L7R stub makes a self-signed certificate with openssl
+    openssl
 )
 
 missing=()

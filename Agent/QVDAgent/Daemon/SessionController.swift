@@ -114,7 +114,7 @@ public actor SessionController {
         ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
-                await self.tickIfDue()
+                self.tickIfDue()
             }
         }
     }
@@ -193,7 +193,7 @@ public actor SessionController {
         }
         agentWatch = Task {
             let exited = await process.waitForExit(pollInterval: .milliseconds(200))
-            if exited, !Task.isCancelled { await self.agentGone(pid: pid) }
+            if exited, !Task.isCancelled { self.agentGone(pid: pid) }
         }
     }
 
@@ -230,7 +230,7 @@ public actor SessionController {
             Task {
                 do {
                     _ = try await hooks.run(invocation)
-                    await self.feed(.hookFinished(run.id))
+                    self.feed(.hookFinished(run.id))
                 } catch {
                     await self.feed(.hookFailed(run.id, message: "\(error)"))
                 }
@@ -256,9 +256,9 @@ public actor SessionController {
             do {
                 let filled = try ProvisioningParameters(parameters: parameters.dictionary, configuration: provisioningConfiguration)
                 _ = try await provisioner.provision(filled, onStart: { await self.feed(.provisioningStarted) })
-                await self.feed(.provisioningFinished)
+                self.feed(.provisioningFinished)
             } catch {
-                await self.feed(.provisioningFailed(message: "\(error)"))
+                self.feed(.provisioningFailed(message: "\(error)"))
             }
         }
     }
@@ -318,14 +318,14 @@ public actor SessionController {
             } catch {
                 log.close()
                 logger.error("cannot start the X session: \(error)")
-                await self.feed(.launcherExited(status: nil))
+                self.feed(.launcherExited(status: nil))
                 return
             }
             log.close()
-            await self.launcherStarted(handle)
+            self.launcherStarted(handle)
             let result = try? await handle.wait()
             log.appendLine("out closed")
-            await self.launcherFinished(result)
+            self.launcherFinished(result)
         }
     }
 
@@ -340,7 +340,7 @@ public actor SessionController {
         // Give the follower a moment to deliver nxagent's last lines before the exit.
         Task {
             try? await Task.sleep(for: .milliseconds(150))
-            await self.feed(.launcherExited(status: result?.status.exitCode))
+            self.feed(.launcherExited(status: result?.status.exitCode))
         }
     }
 }

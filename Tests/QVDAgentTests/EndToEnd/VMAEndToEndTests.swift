@@ -50,13 +50,13 @@ struct VMAEndToEndTests {
             #expect(try await rig.waitForState("connected") == "connected")
             #expect(rig.readRunFile("nxagent.state")?.hasPrefix("started:") == true)
             try await Task.sleep(for: .milliseconds(300))
-            #expect(rig.hookLines(named: "vma.on_state.connected") == ["vma.on_state.connected [qvd.hook.on_state] [connected]"])
+            #expect(try await rig.waitForHookLines(named: "vma.on_state.connected", count: 1) == ["vma.on_state.connected [qvd.hook.on_state] [connected]"])
 
             #expect(try await rig.rpc("x_suspend") == .success(.string("starting")))
             #expect(try await rig.waitForState("suspended") == "suspended")
             _ = try? await proxy.terminate(grace: .seconds(1))
             try await Task.sleep(for: .milliseconds(300))
-            #expect(rig.hookLines(named: "vma.on_state.suspended") == ["vma.on_state.suspended [qvd.hook.on_state] [suspended]"])
+            #expect(try await rig.waitForHookLines(named: "vma.on_state.suspended", count: 1) == ["vma.on_state.suspended [qvd.hook.on_state] [suspended]"])
             #expect(rig.hookLines(named: "vma.on_action.suspend") == ["vma.on_action.suspend [qvd.vm.session.state] [connected] [qvd.hook.on_action] [suspend]"])
             #expect(rig.hookLines(named: "vma.on_action.disconnect").count == 1)
 
@@ -72,8 +72,8 @@ struct VMAEndToEndTests {
             #expect(try await rig.waitForState("stopped") == "stopped")
             try await Task.sleep(for: .milliseconds(300))
             #expect(rig.hookLines(named: "vma.on_action.stop") == ["vma.on_action.stop [qvd.vm.session.state] [connected] [qvd.hook.on_action] [stop]"])
-            #expect(rig.hookLines(named: "vma.on_state.disconnected") == ["vma.on_state.disconnected [qvd.hook.on_state] [stopped]"])
-            #expect(rig.hookLines(named: "vma.on_state.connected").count == 2)
+            #expect(try await rig.waitForHookLines(named: "vma.on_state.disconnected", count: 1) == ["vma.on_state.disconnected [qvd.hook.on_state] [stopped]"])
+            #expect(try await rig.waitForHookLines(named: "vma.on_state.connected", count: 2).count == 2)
             #expect(rig.readRunFile("nxagent.state") == nil)
             #expect(rig.readRunFile("nxagent.pid") == nil)
         }
@@ -116,7 +116,24 @@ struct VMAEndToEndTests {
             #expect(try await rig.waitForState("stopped", timeout: .seconds(2)) == "stopped")
             #expect(ContinuousClock.now - killedAt < .seconds(2))
             try await Task.sleep(for: .seconds(1))
-            #expect(rig.hookLines(named: "vma.on_state.disconnected").count == 1)
+            #expect(try await rig.waitForHookLines(named: "vma.on_state.disconnected", count: 1).count == 1)
+        }
+    }
+
+    /// `qvd-vma --stop-session` ends the running session on purpose; the running agent sees
+    /// nxagent end and reports `stopped`.
+    @Test func stopSessionCommandEndsTheSession() async throws {
+        try await withRig { rig in
+            #expect(try await rig.rpc("x_start", rig.startQuery) == .success(.string("starting")))
+            #expect(try await rig.waitForState("listening") == "listening")
+            let pid = try #require(rig.readRunFile("nxagent.pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+            let result = try await ChildProcess.run(ChildProcessConfiguration(
+                executable: VMATestRig.agentBinary, arguments: ["--config", rig.configPath, "--stop-session"],
+                environment: .exactly(["PATH": ChildProcessEnvironment.defaultPath]),
+                standardError: .collect(limit: 65536)), timeout: .seconds(30))
+            #expect(result.status == .exited(0), "\(result.standardError?.text ?? "")")
+            #expect(!SessionStillRunning.isLiving(pid), "nxagent \(pid) survived --stop-session")
+            #expect(try await rig.waitForState("stopped", timeout: .seconds(5)) == "stopped")
         }
     }
 
@@ -159,6 +176,14 @@ struct VMAEndToEndTests {
 }
 
 enum SessionStillRunning {
+    /// Alive and not a zombie (a dead nxagent stays a zombie until xinit reaps it).
+    static func isLiving(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).prefix(1)
+        return state != "Z" && state != "X"
+    }
+
     static func check(pidFile: String?) -> Bool {
         guard let pid = pidFile.flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else { return false }
         return kill(pid, 0) == 0

@@ -168,20 +168,40 @@ final class VMATestRig: @unchecked Sendable {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
-        let log = try FileDescriptor.open("\(root)/log/nxproxy.log", .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite])
-        let proxy = try await ChildProcess.start(ChildProcessConfiguration(
-            executable: "/usr/bin/nxproxy",
-            arguments: ["-S", "nx/nx,link=lan,connect=127.0.0.1:\(display)"],
-            environment: .exactly(["PATH": ChildProcessEnvironment.defaultPath, "DISPLAY": ":\(clientDisplay ?? 0)", "HOME": root]),
-            standardOutput: .fileDescriptor(log, closeAfterSpawn: false),
-            standardError: .fileDescriptor(log, closeAfterSpawn: false)))
-        try? log.close()
+        // nxagent reports "Resuming"/"Starting" a moment before its port accepts; an
+        // nxproxy that found the port closed exits at once, so try again a few times.
+        var proxy: ChildProcessHandle?
+        for _ in 0..<5 {
+            let log = try FileDescriptor.open("\(root)/log/nxproxy.log", .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite])
+            let started = try await ChildProcess.start(ChildProcessConfiguration(
+                executable: "/usr/bin/nxproxy",
+                arguments: ["-S", "nx/nx,link=lan,connect=127.0.0.1:\(display)"],
+                environment: .exactly(["PATH": ChildProcessEnvironment.defaultPath, "DISPLAY": ":\(clientDisplay ?? 0)", "HOME": root]),
+                standardOutput: .fileDescriptor(log, closeAfterSpawn: false),
+                standardError: .fileDescriptor(log, closeAfterSpawn: false)))
+            try? log.close()
+            proxy = started
+            try await Task.sleep(for: .milliseconds(1500))
+            if started.isRunning { break }
+        }
+        guard let proxy else { throw RigError("nxproxy did not start") }
         clients.append(proxy)
         return proxy
     }
 
     func hookLines() -> [String] {
         ((try? String(contentsOfFile: hooksRecord, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// Detached state hooks run in the background: waits (up to `timeout`) until `count`
+    /// lines for `name` were recorded, then a little longer to catch duplicates.
+    func waitForHookLines(named name: String, count: Int, timeout: Duration = .seconds(5)) async throws -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        while hookLines(named: name).count < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        return hookLines(named: name)
     }
 
     func hookLines(named name: String) -> [String] {

@@ -171,7 +171,9 @@ extension VMARPCTests {
                     answered += 2
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                #expect(worst < .milliseconds(100), "slowest pair of answers took \(worst)")
+                // Blocked behind the trickling client, a pair would wait for its whole head
+                // (seconds); the bound leaves room for a loaded 2-core CI machine.
+                #expect(worst < .milliseconds(1000), "slowest pair of answers took \(worst)")
                 #expect(answered >= 20)
                 let slowReply = try await trickle.value
                 #expect(slowReply.text == rpcTestReply("\"stopped\"\n\r\n"))

@@ -1,0 +1,12 @@
+/// Where the client talks to its user: progress and warnings (stderr), results (stdout),
+/// and whether it may ask questions. The command uses a terminal; tests record.
+public protocol ClientConsole: Sendable {
+    /// True when stdin and stderr are a terminal, so questions can be asked.
+    var isInteractive: Bool { get }
+    /// A progress or warning line for stderr.
+    func status(_ line: String)
+    /// Result text for stdout (a VM table, JSON).
+    func output(_ text: String)
+    /// Asks a question on the terminal and returns the answer line (nil at end of input).
+    func ask(_ prompt: String) -> String?
+}

@@ -1,0 +1,189 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import QVDCore
+
+/// Opens the TLS connection to the L7R and decides whether to trust it
+/// (`upstream-l7r-protocol.md` §1, spec README "Where this project deliberately differs" 5):
+///
+/// 1. TLS 1.2 or later, no ALPN, the host name checked, trust anchors the system CAs plus
+///    the PEM files in `~/.qvd/certs`.
+/// 2. If that fails on the certificate, a second handshake accepts the server only if its
+///    SHA-256 fingerprint is in `~/.qvd/accepted_certs.json` or given with `--pin`
+///    (a `--pin` that matched is saved to the store).
+/// 3. Otherwise: on a terminal, show the fingerprint and ask (once / always / no); not on
+///    a terminal, refuse, naming the fingerprint and the `--pin` option that accepts it.
+///
+/// `-n` skips all checks, with a warning. No HTTP is sent before the decision.
+public struct L7RConnector: Sendable {
+    public var settings: ClientSettings
+    public var console: any ClientConsole
+    public var group: any EventLoopGroup
+
+    public init(settings: ClientSettings, console: any ClientConsole, group: any EventLoopGroup) {
+        self.settings = settings
+        self.console = console
+        self.group = group
+    }
+
+    var pinStorePath: String { settings.userDirectory + "/accepted_certs.json" }
+
+    /// A connected, trusted channel.
+    public func connect() async throws(ClientError) -> L7RChannel {
+        if !settings.verifyCertificates {
+            console.status("warning: -n given: the server's certificate is not checked; anyone on the path can read your password")
+            return try await open(verification: .none)
+        }
+        do throws(ClientError) {
+            return try await open(verification: .standard)
+        } catch let error where error.code == .tls {
+            // Not trusted by a CA, or not for this name (the TLS error does not always say
+            // which): the pin stage tells, since it records the certificate it saw.
+        }
+        var store: CertificatePinStore
+        do throws(CertificatePinStoreError) {
+            store = try CertificatePinStore(path: pinStorePath)
+        } catch {
+            throw ClientError(.untrustedCertificate, phase: .tlsHandshake, "\(error)", hint: "fix or remove the file")
+        }
+        var pins = Set(store.fingerprints + settings.pins)
+        let recorder = PeerCertificateRecorder()
+        do throws(ClientError) {
+            let channel = try await open(verification: .pinned(pins, recorder))
+            if let seen = recorder.recorded, settings.pins.contains(seen.fingerprint), !store.contains(seen.fingerprint) {
+                store.add(seen.fingerprint, commonName: seen.commonName)
+                try? store.save()
+            }
+            return channel
+        } catch let error where error.code == .untrustedCertificate {
+            guard let seen = recorder.recorded else { throw error }
+            guard console.isInteractive else { throw error }
+            console.status("The server \(settings.host) presents a certificate no CA vouches for:")
+            console.status("  subject CN: \(seen.commonName ?? "(none)")")
+            console.status("  fingerprint: \(seen.fingerprint)")
+            let answer = console.ask("Accept it? [once/always/no] ")?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard answer == "once" || answer == "always" else { throw error }
+            pins.insert(seen.fingerprint)
+            let channel = try await open(verification: .pinned(pins, PeerCertificateRecorder()))
+            if answer == "always" {
+                store.add(seen.fingerprint, commonName: seen.commonName)
+                try? store.save()
+            }
+            return channel
+        }
+    }
+
+    enum Verification: Sendable {
+        case none
+        case standard
+        case pinned(Set<CertificateFingerprint>, PeerCertificateRecorder)
+    }
+
+    func tlsConfiguration(verification: Verification) throws(ClientError) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        tls.applicationProtocols = []
+        switch verification {
+        case .none: tls.certificateVerification = .none
+        case .standard: tls.certificateVerification = .fullVerification
+        // A pin names this exact certificate: its names do not matter (upstream also
+        // stores the host-name error 1001 as accepted, `upstream-clients-observed.md` §5.5).
+        case .pinned: tls.certificateVerification = .noHostnameVerification
+        }
+        let personal = personalCertificates()
+        if !personal.isEmpty { tls.additionalTrustRoots = [.certificates(personal)] }
+        if let (certificate, key) = settings.clientCertificate {
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            } catch {
+                throw ClientError(.tls, phase: .tlsHandshake, "cannot load the client certificate \(certificate) / key \(key): \(error)")
+            }
+        }
+        return tls
+    }
+
+    /// `~/.qvd/certs/*`: every file that holds PEM certificates (upstream names them by
+    /// subject hash, `<hash>.0`).
+    func personalCertificates() -> [NIOSSLCertificate] {
+        let directory = settings.userDirectory + "/certs"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return names.sorted().flatMap { name in
+            (try? NIOSSLCertificate.fromPEMFile(directory + "/" + name)) ?? []
+        }
+    }
+
+    func open(verification: Verification) async throws(ClientError) -> L7RChannel {
+        let tls = try tlsConfiguration(verification: verification)
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: tls)
+        } catch {
+            throw ClientError(.tls, phase: .tlsHandshake, "cannot set up TLS: \(error)")
+        }
+        let host = settings.host
+        // SNI carries names only; for an IP literal the address itself is checked.
+        let serverName: String? = Self.isIPAddress(host) ? nil : host
+        let handshake = group.next().makePromise(of: Void.self)
+        let channel: L7RChannel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.seconds(20))
+                .connect(host: host, port: settings.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler: NIOSSLClientHandler
+                        if case .pinned(let pins, let recorder) = verification {
+                            handler = try NIOSSLClientHandler(context: context, serverHostname: serverName) { chain, promise in
+                                guard let leaf = chain.first, let der = try? leaf.toDERBytes() else {
+                                    promise.succeed(.failed)
+                                    return
+                                }
+                                let fingerprint = CertificateFingerprint(derCertificate: der)
+                                recorder.record(fingerprint, commonName: Self.commonName(of: leaf))
+                                promise.succeed(pins.contains(fingerprint) ? .certificateVerified : .failed)
+                            }
+                        } else {
+                            handler = try NIOSSLClientHandler(context: context, serverHostname: serverName)
+                        }
+                        let sync = channel.pipeline.syncOperations
+                        try sync.addHandler(handler)
+                        try sync.addHandler(TLSHandshakeWaiter(handshake: handshake))
+                        try sync.addHandler(HTTPClientHeadHandler(upgradeDelivery: .inline))
+                        return try L7RChannel(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            handshake.fail(ChannelError.eof)
+            throw ClientError(.network, phase: .connecting, "cannot reach \(host):\(settings.port): \(error)",
+                              hint: "check the host name and port, and that the server runs")
+        }
+        do {
+            try await handshake.futureResult.get()
+            return channel
+        } catch {
+            try? await channel.channel.close()
+            if case .pinned(_, let recorder) = verification, let seen = recorder.recorded {
+                throw ClientError(
+                    .untrustedCertificate, phase: .tlsHandshake,
+                    "the certificate of \(host) (CN \(seen.commonName ?? "none"), \(seen.fingerprint)) is not signed by a trusted CA nor pinned",
+                    hint: "if you trust it, run again with --pin \(seen.fingerprint.pinForm)")
+            }
+            throw ClientError(.tls, phase: .tlsHandshake, "TLS with \(host):\(settings.port) failed: \(error)")
+        }
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
+    }
+
+    /// The subject's CN, from swift-nio-ssl's description (its accessor is internal).
+    static func commonName(of certificate: NIOSSLCertificate) -> String? {
+        let text = certificate.description
+        guard let range = text.range(of: ";common_name=") else { return nil }
+        let rest = text[range.upperBound...]
+        let end = rest.firstIndex { $0 == ";" || $0 == ">" } ?? rest.endIndex
+        return String(rest[..<end])
+    }
+}

@@ -1,3 +1,0 @@
-import QVDCore
-
-NotImplemented.exit(program: "qvdclient", issue: "issue 4")
