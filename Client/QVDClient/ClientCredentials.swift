@@ -1,3 +1,4 @@
+import Foundation
 /// How the client authenticates to the L7R (`upstream-l7r-protocol.md` §3.1).
 public enum ClientCredentials: Sendable, Hashable, CustomStringConvertible {
     /// `Authorization: Basic base64(login:password)`.
@@ -10,7 +11,7 @@ public enum ClientCredentials: Sendable, Hashable, CustomStringConvertible {
     public var headerValue: String {
         switch self {
         case .basic(let login, let password):
-            "Basic " + Base64.encode(Array("\(login):\(password)".utf8))
+            "Basic " + Data("\(login):\(password)".utf8).base64EncodedString()
         case .bearer(let token):
             "Bearer " + token
         }

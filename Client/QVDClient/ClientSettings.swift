@@ -1,3 +1,4 @@
+import Foundation
 import QVDCore
 
 /// Everything one run of `qvdclient` needs, typed, merged from (lowest first) the
@@ -85,7 +86,7 @@ public struct ClientSettings: Sendable, Hashable {
         // holds the raw token, which Perl encodes itself (`upstream-l7r-protocol.md` §3.2).
         var environment = environment
         if let raw = environment["QVDBEARERTOKEN"], environment["QVDBEARER"] == nil, !raw.isEmpty {
-            environment["QVDBEARER"] = Base64.encode(Array(raw.utf8))
+            environment["QVDBEARER"] = Data(raw.utf8).base64EncodedString()
         }
         environment["QVDBEARERTOKEN"] = nil
         let config: Configuration
