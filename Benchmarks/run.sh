@@ -34,9 +34,9 @@ if [ -z "$nginx" ]; then
 fi
 
 if [ ! -x "$vma" ]; then
-    echo "bench: $vma is missing: building it (swift build -c release --product qvd-vma)"
+    echo "bench: $vma is missing: building it (swift build -c release --static-swift-stdlib --product qvd-vma, as make release)"
     . scripts/find-swift.sh
-    swift build -c release --product qvd-vma
+    swift build -c release --static-swift-stdlib --product qvd-vma
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
