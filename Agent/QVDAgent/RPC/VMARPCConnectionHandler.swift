@@ -36,6 +36,9 @@ final class VMARPCConnectionHandler: ChannelInboundHandler {
     private var lastWrite: EventLoopFuture<Void>?
     private var peer = "-"
     private var requestStart = ContinuousClock.now
+    /// The request being answered said `Connection: close` (HTTP/1.1 §9.6): close after
+    /// its reply. Upstream ignored the header; clients that wait for the close would hang.
+    private var closeAfterReply = false
 
     init(service: any VMARPCService, configuration: VMARPCServerConfiguration, logger: Logger, redactor: LogRedactor) {
         self.service = service
@@ -142,6 +145,7 @@ final class VMARPCConnectionHandler: ChannelInboundHandler {
     }
 
     private func handle(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        closeAfterReply = head.headers.containsToken("close", inFieldNamed: "Connection")
         var entry = VMARPCRequestLogEntry(
             peer: peer, httpMethod: head.method, path: head.rawPath, status: .ok, duration: .zero,
             parameters: head.queryParameters
@@ -200,13 +204,13 @@ final class VMARPCConnectionHandler: ChannelInboundHandler {
                 Task { await afterReplySent() }
             }
         }
-        finish(entry: entry, status: .ok, closesConnection: false, context: context)
+        finish(entry: entry, status: .ok, closesConnection: closeAfterReply, context: context)
     }
 
     /// Writes an error reply (`text/plain`).
     private func send(_ response: HTTPErrorResponse, entry: VMARPCRequestLogEntry, context: ChannelHandlerContext) {
         _ = write(head: response.head, body: response.body, context: context)
-        finish(entry: entry, status: response.head.status, closesConnection: response.closesConnection, context: context)
+        finish(entry: entry, status: response.head.status, closesConnection: response.closesConnection || closeAfterReply, context: context)
     }
 
     /// Head, then body: two writes (Core flushes the head at once). A reply that comes

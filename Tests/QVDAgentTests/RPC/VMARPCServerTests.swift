@@ -43,6 +43,16 @@ extension VMARPCTests {
             }
         }
 
+        @Test func connectionCloseIsHonouredAfterTheReply() async throws {
+            try await withRPCTestServer { server in
+                let socket = try await server.connect()
+                try await socket.send("GET /vma/ping HTTP/1.1\r\nConnection: close\r\n\r\n")
+                let received = try await socket.readUntilClosed()
+                #expect(received.text == Self.null)
+                #expect(received.closed)
+            }
+        }
+
         @Test func bodySplitAcrossPacketsIsDropped() async throws {
             try await withRPCTestServer { server in
                 let socket = try await server.connect()
