@@ -1,3 +1,4 @@
+import QVDCore
 import Foundation
 
 /// The user's permanently accepted certificates, `~/.qvd/accepted_certs.json`, in
@@ -65,14 +66,7 @@ public struct CertificatePinStore {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-            let temporary = path + ".tmp"
-            guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-                throw CertificatePinStoreError(path: temporary, problem: "cannot be created")
-            }
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch let error as CertificatePinStoreError {
-            throw error
+            try AtomicFile.write(Array(data), to: path, mode: 0o600)
         } catch {
             throw CertificatePinStoreError(path: path, problem: "cannot be written: \(error)")
         }

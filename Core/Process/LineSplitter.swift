@@ -2,23 +2,24 @@
 import Glibc
 #endif
 
-/// Splits a byte stream into lines (the decoder behind ``LineSink``), apart from any I/O
+/// Splits a byte stream into lines (the decoder behind ``LineSink``, and of the agent's
+/// nxagent log follower), apart from any I/O
 /// so it is tested and fuzzed alone.
 ///
 /// Splits on `\n`, drops one `\r` before it, cuts lines longer than `maxLineLength`
 /// bytes into pieces of that size, and hands back the unterminated rest at ``finish(_:)``.
-struct LineSplitter: Sendable {
-    let maxLineLength: Int
+public struct LineSplitter: Sendable {
+    public let maxLineLength: Int
     private var pending: [UInt8] = []
 
-    init(maxLineLength: Int) {
+    public init(maxLineLength: Int) {
         self.maxLineLength = max(1, maxLineLength)
     }
 
     /// Bytes received but not yet part of a delivered line.
-    var pendingByteCount: Int { pending.count }
+    public var pendingByteCount: Int { pending.count }
 
-    mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (String) -> Void) {
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (String) -> Void) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         var start = 0
         while start < bytes.count {
@@ -35,12 +36,12 @@ struct LineSplitter: Sendable {
         }
     }
 
-    mutating func feed(_ bytes: [UInt8], _ emit: (String) -> Void) {
+    public mutating func feed(_ bytes: [UInt8], _ emit: (String) -> Void) {
         bytes.withUnsafeBytes { feed($0, emit) }
     }
 
     /// End of stream: delivers the last line if it had no `\n`.
-    mutating func finish(_ emit: (String) -> Void) {
+    public mutating func finish(_ emit: (String) -> Void) {
         if !pending.isEmpty {
             emitPending(stripCarriageReturn: false, emit)
         }

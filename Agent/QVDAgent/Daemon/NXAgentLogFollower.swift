@@ -45,7 +45,9 @@ public final class NXAgentLogFollower: Sendable {
         var offset: Int64
         var descriptor: FileDescriptor?
         var inode: ino_t = 0
-        var pending: [UInt8] = []
+        /// Core's splitter: `\n` ends a line, one `\r` before it is dropped, an endless
+        /// line is cut into 1 MiB pieces instead of growing without bound.
+        var splitter = LineSplitter(maxLineLength: LineSink.defaultMaxLineLength)
 
         init(path: String, offset: Int64) {
             self.path = path
@@ -56,26 +58,20 @@ public final class NXAgentLogFollower: Sendable {
             var info = stat()
             guard stat(path, &info) == 0 else { return [] }
             if descriptor == nil || info.st_ino != inode {
-                if descriptor != nil { offset = 0; pending = [] }   // rotated: new file from its start
+                if descriptor != nil { offset = 0; splitter = LineSplitter(maxLineLength: splitter.maxLineLength) }   // rotated: new file from its start
                 close()
                 guard let fd = try? FileDescriptor.open(path, .readOnly, options: [.closeOnExec]) else { return [] }
                 descriptor = fd
                 inode = info.st_ino
             }
-            if Int64(info.st_size) < offset { offset = 0; pending = [] }   // truncated
+            if Int64(info.st_size) < offset { offset = 0; splitter = LineSplitter(maxLineLength: splitter.maxLineLength) }   // truncated
             guard let fd = descriptor, Int64(info.st_size) > offset else { return [] }
             var chunk = [UInt8](repeating: 0, count: min(Int(Int64(info.st_size) - offset), 1 << 20))
             let count = (try? chunk.withUnsafeMutableBytes { try fd.read(fromAbsoluteOffset: offset, into: $0) }) ?? 0
             guard count > 0 else { return [] }
             offset += Int64(count)
-            pending.append(contentsOf: chunk[0..<count])
             var lines: [String] = []
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                var line = Array(pending[..<newline])
-                if line.last == UInt8(ascii: "\r") { line.removeLast() }
-                lines.append(String(decoding: line, as: UTF8.self))
-                pending.removeSubrange(...newline)
-            }
+            chunk.withUnsafeBytes { splitter.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) { lines.append($0) } }
             return lines
         }
 

@@ -1,6 +1,5 @@
 import Foundation
 import QVDCore
-import SystemPackage
 
 /// Writes and removes the session's files under `path.run` (`upstream-vma.md` §2.1, §3.2):
 /// every write goes to a temporary file in the same directory and is renamed into place,
@@ -80,32 +79,14 @@ public struct SessionFileStore: Sendable {
         String(value.unicodeScalars.filter { $0 != "\n" && $0 != "\r" })
     }
 
-    /// Writes `contents` to a temporary file beside `path`, fsyncs it, and renames it over
-    /// `path`. On any failure the temporary file is removed and `path` is untouched.
+    /// Replaces `path` all at once (Core's ``AtomicFile``), with an error that says what
+    /// the administrator should check.
     public static func atomicWrite(_ contents: String, to path: String, mode: UInt16,
                                    owner: (uid: uid_t, gid: gid_t)? = nil) throws(SessionFileError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
-        let temporary = "\(directory)/.\(base).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(temporary, .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
-                                         permissions: FilePermissions(rawValue: CModeT(mode)))
+            try AtomicFile.write(contents, to: path, mode: mode, owner: owner)
         } catch {
-            throw SessionFileError(path: path, operation: "create", reason: "\(error)")
-        }
-        do {
-            try fd.closeAfter {
-                _ = try fd.writeAll(Array(contents.utf8))
-                // The umask may have narrowed the mode; set it exactly.
-                guard fchmod(fd.rawValue, mode_t(mode)) == 0 else { throw Errno(rawValue: errno) }
-                if let owner, fchown(fd.rawValue, owner.uid, owner.gid) != 0 { throw Errno(rawValue: errno) }
-                guard fsync(fd.rawValue) == 0 else { throw Errno(rawValue: errno) }
-            }
-            guard rename(temporary, path) == 0 else { throw Errno(rawValue: errno) }
-        } catch {
-            unlink(temporary)
-            throw SessionFileError(path: path, operation: "write", reason: "\(error)")
+            throw SessionFileError(path: path, operation: error.operation, reason: error.reason)
         }
     }
 }
