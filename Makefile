@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT_ENV := . scripts/find-swift.sh &&
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build release test unit-test vma-diff demo bench clean
+.PHONY: all deps build release test unit-test vma-diff demo bench deb test-deb clean
 
 all: build
 
@@ -14,10 +14,9 @@ deps:
 build: deps
 	$(SWIFT_ENV) swift build -j $(JOBS)
 
-# Static Swift runtime and Foundation: the binaries need no Swift runtime in the VM image,
-# and qvd-vma maps fewer libraries (idle RSS 28 -> about 23 MiB; Benchmarks/README.md).
+# Static Swift runtime, lld with packed relocations and an order file: see the script.
 release: deps
-	$(SWIFT_ENV) swift build -c release --static-swift-stdlib -j $(JOBS)
+	JOBS=$(JOBS) bash scripts/release-build.sh
 
 # The upstream differential test of the VMA (as root), then the unit and end-to-end tests
 # (Swift Testing), whose summary is the last thing printed.
@@ -34,6 +33,15 @@ demo: deps release
 
 bench: deps release
 	@bash Benchmarks/run.sh
+
+# Debian packages qvd-vma and qvd-client in .build/deb (dpkg-deb only, no network).
+deb: release
+	bash packaging/build-deb.sh .build/release .build/deb
+
+# File lists and modes, man pages, vma.conf, maintainer scripts (dpkg --root install,
+# reinstall, remove, purge into a scratch root), lintian. Root for the install step.
+test-deb: deb
+	bash packaging/test-deb.sh .build/deb
 
 clean:
 	rm -rf .build

@@ -74,15 +74,18 @@ let package = Package(
             dependencies: [
                 "QVDAgent", "QVDCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Agent/qvd-vma",
             swiftSettings: swiftSettings
         ),
+        // libX11 (libx11-dev): the client reads the user's screen size and keyboard layout.
+        .systemLibrary(name: "CX11", path: "Client/CX11", pkgConfig: "x11", providers: [.apt(["libx11-dev"])]),
         // The user's client: login, VM list, connect, nxproxy bridged to the TLS stream (issue 4).
         .target(
             name: "QVDClient",
             dependencies: [
-                "QVDCore",
+                "QVDCore", "CX11",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -103,9 +106,40 @@ let package = Package(
             path: "Client/qvdclient",
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "qvd-vma-slaveserver", dependencies: ["QVDCore"], path: "Slave/qvd-vma-slaveserver", swiftSettings: swiftSettings),
-        .executableTarget(name: "qvd-client-slaveserver", dependencies: ["QVDCore"], path: "Slave/qvd-client-slaveserver", swiftSettings: swiftSettings),
-        .executableTarget(name: "qvd-slaveclient", dependencies: ["QVDCore"], path: "Slave/qvd-slaveclient", swiftSettings: swiftSettings),
+        // The client's SFTP v3 server, confined to the shared folder (issue 5).
+        .target(
+            name: "QVDSFTP",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Slave/QVDSFTP",
+            swiftSettings: swiftSettings
+        ),
+        // Both ends of the slave channel: authentication, routes, shares, the slave client (issue 5).
+        .target(
+            name: "QVDSlave",
+            dependencies: [
+                "QVDCore", "QVDSFTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Slave/QVDSlave",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "qvd-vma-slaveserver", dependencies: ["QVDSlave", "QVDCore", .product(name: "Logging", package: "swift-log")], path: "Slave/qvd-vma-slaveserver", swiftSettings: swiftSettings),
+        .executableTarget(name: "qvd-client-slaveserver", dependencies: ["QVDSlave", "QVDCore", .product(name: "Logging", package: "swift-log")], path: "Slave/qvd-client-slaveserver", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "qvd-slaveclient",
+            dependencies: [
+                "QVDSlave", "QVDCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Slave/qvd-slaveclient",
+            swiftSettings: swiftSettings
+        ),
         // A minimal L7R that routes clients to real VMAs: tests and the demo (issue 4).
         .target(
             name: "QVDL7RStub",
@@ -132,6 +166,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "QVDCoreTests", dependencies: ["QVDCore", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDCoreTests", swiftSettings: swiftSettings),
+        .testTarget(name: "QVDSFTPTests", dependencies: ["QVDSFTP", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDSFTPTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QVDSlaveTests",
+            dependencies: [
+                "QVDSlave", "QVDCore", "qvd-vma-slaveserver", "qvd-client-slaveserver", "qvd-slaveclient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/QVDSlaveTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QVDHooksTests", dependencies: ["QVDHooks", "QVDCore", .product(name: "Logging", package: "swift-log")], path: "Tests/QVDHooksTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "QVDClientTests",

@@ -17,6 +17,8 @@ packages=(
     python3 procps iproute2 psmisc
     # the L7R stub makes a self-signed certificate with openssl
     openssl
+    # packaging (make deb, make test-deb) and the example hooks' tests
+    dpkg-dev binutils lintian shellcheck man-db x11-xkb-utils tzdata
 )
 
 missing=()

@@ -1,5 +1,11 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import Logging
 import QVDAgent
 import QVDCore
@@ -30,7 +36,7 @@ struct QVDVMACommand: AsyncParsableCommand {
             Stopping the agent (SIGTERM) leaves a running session alone; a restarted agent \
             re-adopts it. Use --stop-session to end the session on purpose.
 
-            Exit status: 0 on a clean stop, 1 on a configuration error, 2 on a usage error, \
+            Exit status: 0 on a clean stop, 1 on a configuration error, 64 on a usage error, \
             3 when the agent cannot start (port in use, run directory not writable).
             """,
         version: QVDVersion.string)
@@ -76,9 +82,11 @@ struct QVDVMACommand: AsyncParsableCommand {
             if hasErrors { throw ExitCode(1) }
             return
         }
-        let configuration: VMAConfiguration
+        var configuration: VMAConfiguration
         do {
             configuration = try VMAConfiguration(loaded, environment: environment)
+            // The session's slave server (nxagent's child) reads the same file.
+            configuration.environment.configFile = explicitFile.map(Self.absolutePath)
         } catch {
             Self.fail("qvd-vma: configuration error: \(error)", code: 1)
         }
@@ -109,8 +117,13 @@ struct QVDVMACommand: AsyncParsableCommand {
         }
     }
 
+    /// `path` made absolute against the current directory (the session starts elsewhere).
+    static func absolutePath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-        Foundation.exit(code)
+        _ = try? FileDescriptor.standardError.writeAll(Array((message + "\n").utf8))
+        Glibc.exit(code)
     }
 }

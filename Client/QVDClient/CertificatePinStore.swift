@@ -45,6 +45,21 @@ public struct CertificatePinStore {
         fingerprints.contains(fingerprint)
     }
 
+    /// The stored fingerprints whose entry names `commonName` (`description.cn`) but
+    /// which are not `fingerprint`: the server's certificate changed since the user
+    /// accepted one for that name.
+    public func otherFingerprints(commonName: String?, than fingerprint: CertificateFingerprint) -> [CertificateFingerprint] {
+        guard let commonName else { return [] }
+        return document.keys.sorted().compactMap { key in
+            guard key.hasPrefix("sha256$"), let stored = CertificateFingerprint(hex: String(key.dropFirst("sha256$".count))),
+                  stored != fingerprint,
+                  let entry = document[key] as? [String: Any],
+                  let description = entry["description"] as? [String: Any],
+                  description["cn"] as? String == commonName else { return nil }
+            return stored
+        }
+    }
+
     /// Adds (or replaces) an entry; `commonName` becomes the description's `cn`.
     public mutating func add(_ fingerprint: CertificateFingerprint, commonName: String?) {
         var description: [String: Any] = [:]

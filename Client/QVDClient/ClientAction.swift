@@ -4,4 +4,7 @@ public enum ClientAction: Sendable, Hashable {
     case list(json: Bool)
     /// Choose a VM, connect and run the NX session.
     case connect
+    /// `--trust`: show the server's certificate and pin it (`CertificateTrustSession`);
+    /// needs no login.
+    case trust
 }

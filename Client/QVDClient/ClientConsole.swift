@@ -9,4 +9,15 @@ public protocol ClientConsole: Sendable {
     func output(_ text: String)
     /// Asks a question on the terminal and returns the answer line (nil at end of input).
     func ask(_ prompt: String) -> String?
+    /// True when stderr is a terminal that progress may be redrawn on in place
+    /// (`ConnectProgress.Style.live`). Defaults to false.
+    var showsLiveProgress: Bool { get }
+    /// Writes terminal text to stderr as it is, no newline added (spinner frames).
+    /// Defaults to `status`.
+    func progressFrame(_ text: String)
+}
+
+extension ClientConsole {
+    public var showsLiveProgress: Bool { false }
+    public func progressFrame(_ text: String) { status(text) }
 }

@@ -31,6 +31,9 @@ public enum ClientExitCode: Int32, Sendable, CaseIterable, CustomStringConvertib
     case protocolError = 12
     /// nxproxy could not be started, or the session's local side failed.
     case nxproxy = 13
+    /// The server shows another certificate than the one accepted earlier for its name
+    /// (it was replaced, or the connection is intercepted).
+    case certificateChanged = 14
 
     public var description: String {
         switch self {
@@ -47,6 +50,7 @@ public enum ClientExitCode: Int32, Sendable, CaseIterable, CustomStringConvertib
         case .network: "network failure"
         case .protocolError: "protocol error"
         case .nxproxy: "nxproxy failure"
+        case .certificateChanged: "server certificate changed"
         }
     }
 

@@ -26,6 +26,8 @@ public struct ClientOptions: Sendable, Hashable {
     public var pins: [String] = []
     /// `--config FILE`: read instead of `~/.qvd/client.conf` (upstream's `QVDCLIENTCONFIG`).
     public var configFile: String?
+    /// `--trust`: show the server's certificate and save it to the pin store.
+    public var trust: Bool = false
 
     public init() {}
 }

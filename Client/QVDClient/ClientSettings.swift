@@ -59,12 +59,15 @@ public struct ClientSettings: Sendable, Hashable {
     }
 
     /// Merges the layers and checks every value. `systemFile` is `/etc/qvd/client.conf`
-    /// in real use; tests pass a temporary file or `nil`.
+    /// in real use; tests pass a temporary file or `nil`. `display` is what
+    /// `X11DisplayProbe` read: its keyboard is used unless `-K` is given, its screen size
+    /// unless `client.geometry` is set in a file, the environment or with `-g`.
     public static func resolve(
         options: ClientOptions,
         environment: [String: String],
         home: String,
-        systemFile: String? = ClientConfigDefaults.systemFile
+        systemFile: String? = ClientConfigDefaults.systemFile,
+        display: X11DisplayInfo? = nil
     ) throws(ClientError) -> ClientSettings {
         let userDirectory = home + "/.qvd"
         var commandLine: [(option: String, key: String, value: String)] = []
@@ -104,7 +107,8 @@ public struct ClientSettings: Sendable, Hashable {
             throw ClientError(.usage, phase: .configuration, "\(error)")
         }
         do {
-            return try build(options: options, config: config, userDirectory: userDirectory, environment: environment)
+            return try build(options: options, config: config, userDirectory: userDirectory, environment: environment,
+                             display: display)
         } catch let error as ClientError {
             throw error
         } catch {
@@ -113,7 +117,8 @@ public struct ClientSettings: Sendable, Hashable {
     }
 
     private static func build(
-        options: ClientOptions, config: Configuration, userDirectory: String, environment: [String: String]
+        options: ClientOptions, config: Configuration, userDirectory: String, environment: [String: String],
+        display: X11DisplayInfo?
     ) throws -> ClientSettings {
         func usage(_ message: String, hint: String? = nil) -> ClientError {
             ClientError(.usage, phase: .configuration, message, hint: hint)
@@ -134,7 +139,7 @@ public struct ClientSettings: Sendable, Hashable {
         } else if let login {
             guard !login.contains(":") else { throw usage("the login \"\(login)\" contains ':', which Basic authentication cannot carry") }
             if let password { credentials = .basic(login: login, password: password) } else { loginWithoutPassword = login }
-        } else {
+        } else if !options.trust {
             throw usage("no login given", hint: "use -u USER (or QVDLOGIN), or -b TOKEN")
         }
 
@@ -144,11 +149,16 @@ public struct ClientSettings: Sendable, Hashable {
             vmID = id
         }
 
-        let geometry = try config.string("client.geometry")
+        var geometry = try config.string("client.geometry")
+        // The user's screen size replaces only the built-in default (X11DisplayProbe).
+        if let display, config.entry("client.geometry")?.source.kind == .defaults {
+            geometry = display.geometry
+        }
         guard Self.isGeometry(geometry) else {
             throw usage("geometry \"\(geometry)\" is not WIDTHxHEIGHT", hint: "e.g. -g 1280x720")
         }
-        let keyboard = options.keyboard ?? Self.defaultKeyboard
+        let detectedKeyboard = display?.keyboard.flatMap { Self.isSafeNXValue($0) ? $0 : nil }
+        let keyboard = options.keyboard ?? detectedKeyboard ?? Self.defaultKeyboard
         let link = try config.string("client.link")
         // The VMA drops the whole X start for any other character (upstream-l7r-protocol.md §5.1).
         for (name, value) in [("keyboard", keyboard), ("link", link)] where !Self.isSafeNXValue(value) {
@@ -184,7 +194,7 @@ public struct ClientSettings: Sendable, Hashable {
             slaveCommand: slaveCommand,
             printing: try config.optionalBool("client.printing.enable") ?? true)
 
-        let action: ClientAction = options.list ? .list(json: options.json) : .connect
+        let action: ClientAction = options.trust ? .trust : options.list ? .list(json: options.json) : .connect
         if options.json && !options.list { throw usage("--json only goes with -l/--list") }
 
         var settings = ClientSettings(

@@ -58,15 +58,19 @@ public struct L7RConnector: Sendable {
             return channel
         } catch let error where error.code == .untrustedCertificate {
             guard let seen = recorder.recorded else { throw error }
-            guard console.isInteractive else { throw error }
-            console.status("The server \(settings.host) presents a certificate no CA vouches for:")
-            console.status("  subject CN: \(seen.commonName ?? "(none)")")
-            console.status("  fingerprint: \(seen.fingerprint)")
-            let answer = console.ask("Accept it? [once/always/no] ")?.trimmingCharacters(in: .whitespaces).lowercased()
-            guard answer == "once" || answer == "always" else { throw error }
+            let accepted = store.otherFingerprints(commonName: seen.commonName, than: seen.fingerprint)
+            let refusal = accepted.isEmpty ? error : Self.changedCertificate(
+                host: settings.host, seen: seen.fingerprint, commonName: seen.commonName, accepted: accepted)
+            guard console.isInteractive else { throw refusal }
+            if !accepted.isEmpty { console.status("warning: \(refusal.message)") }
+            let answer = CertificateTrustPrompt.ask(
+                console: console,
+                headline: "The server \(settings.host):\(settings.port) presents a certificate that no trusted CA vouches for (for this name) and that is not pinned:",
+                certificate: seen)
+            guard answer != .no else { throw error }
             pins.insert(seen.fingerprint)
             let channel = try await open(verification: .pinned(pins, PeerCertificateRecorder()))
-            if answer == "always" {
+            if answer == .always {
                 store.add(seen.fingerprint, commonName: seen.commonName)
                 try? store.save()
             }
@@ -140,9 +144,9 @@ public struct L7RConnector: Sendable {
                                     promise.succeed(.failed)
                                     return
                                 }
-                                let fingerprint = CertificateFingerprint(derCertificate: der)
-                                recorder.record(fingerprint, commonName: Self.commonName(of: leaf))
-                                promise.succeed(pins.contains(fingerprint) ? .certificateVerified : .failed)
+                                let certificate = ServerCertificate(der: der)
+                                recorder.record(certificate)
+                                promise.succeed(pins.contains(certificate.fingerprint) ? .certificateVerified : .failed)
                             }
                         } else {
                             handler = try NIOSSLClientHandler(context: context, serverHostname: serverName)
@@ -156,22 +160,48 @@ public struct L7RConnector: Sendable {
                 }
         } catch {
             handshake.fail(ChannelError.eof)
-            throw ClientError(.network, phase: .connecting, "cannot reach \(host):\(settings.port): \(error)",
+            throw ClientError(.network, phase: .connecting, "cannot reach \(host):\(settings.port): \(Self.connectFailureReason(error))",
                               hint: "check the host name and port, and that the server runs")
         }
         do {
             try await handshake.futureResult.get()
             return channel
         } catch {
-            try? await channel.channel.close()
-            if case .pinned(_, let recorder) = verification, let seen = recorder.recorded {
+            await channel.closeUnused()
+            // Only a certificate that was not pinned is a trust failure; after an accepted
+            // one, the handshake failed for another reason (e.g. our client certificate).
+            if case .pinned(let pins, let recorder) = verification, let seen = recorder.recorded,
+               !pins.contains(seen.fingerprint) {
                 throw ClientError(
                     .untrustedCertificate, phase: .tlsHandshake,
                     "the certificate of \(host) (CN \(seen.commonName ?? "none"), \(seen.fingerprint)) is not signed by a trusted CA nor pinned",
-                    hint: "if you trust it, run again with --pin \(seen.fingerprint.pinForm)")
+                    hint: Self.trustHint(host: host, port: settings.port, fingerprint: seen.fingerprint))
             }
             throw ClientError(.tls, phase: .tlsHandshake, "TLS with \(host):\(settings.port) failed: \(error)")
         }
+    }
+
+    /// The refusal when the pin store holds another certificate for the same name (CN):
+    /// the server's certificate was replaced, or someone is in the middle.
+    static func changedCertificate(host: String, seen: CertificateFingerprint, commonName: String?,
+                                   accepted: [CertificateFingerprint]) -> ClientError {
+        ClientError(
+            .certificateChanged, phase: .tlsHandshake,
+            "the certificate of \(host) changed: it is now \(seen) (CN \(commonName ?? "none")), but you accepted \(accepted.map(\.description).joined(separator: ", ")) for that name",
+            hint: "the connection may be intercepted; if the administrator confirms the new fingerprint, run again with --pin \(seen.pinForm)")
+    }
+
+    /// Why a TCP connect failed, in a few words (`connection refused`, `timed out`):
+    /// NIO's own description nests every attempt's error and repeats the address.
+    static func connectFailureReason(_ error: any Error) -> String {
+        if let failure = error as? NIOConnectionError {
+            if let dns = failure.dnsAError ?? failure.dnsAAAAError { return "cannot resolve \(failure.host): \(dns)" }
+            guard let first = failure.connectionErrors.first else { return "no address for \(failure.host)" }
+            return connectFailureReason(first.error)
+        }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return "timed out" }
+        return "\(error)"
     }
 
     static func isIPAddress(_ host: String) -> Bool {
@@ -185,5 +215,14 @@ public struct L7RConnector: Sendable {
         let rest = text[range.upperBound...]
         let end = rest.firstIndex { $0 == ";" || $0 == ">" } ?? rest.endIndex
         return String(rest[..<end])
+    }
+}
+
+extension L7RConnector {
+    /// How to accept a refused certificate: for this run (`--pin`), or for good after
+    /// looking at it (`qvdclient --trust`).
+    public static func trustHint(host: String, port: Int, fingerprint: CertificateFingerprint) -> String {
+        "if you trust it, run again with --pin \(fingerprint.pinForm), or save it with: "
+            + "qvdclient --trust -h \(host) -p \(port) --pin \(fingerprint.pinForm)"
     }
 }

@@ -4,13 +4,13 @@ import Foundation
 /// by the connecting task after the handshake).
 final class PeerCertificateRecorder: @unchecked Sendable {
     private let lock = NSLock()
-    private var value: (fingerprint: CertificateFingerprint, commonName: String?)?
+    private var value: ServerCertificate?
 
-    func record(_ fingerprint: CertificateFingerprint, commonName: String?) {
-        lock.withLock { value = (fingerprint, commonName) }
+    func record(_ certificate: ServerCertificate) {
+        lock.withLock { value = certificate }
     }
 
-    var recorded: (fingerprint: CertificateFingerprint, commonName: String?)? {
+    var recorded: ServerCertificate? {
         lock.withLock { value }
     }
 }

@@ -62,12 +62,8 @@ public struct QVDClientSession: Sendable {
         async throws(ClientError) -> SessionEnd?
     {
         let host = settings.host
-        let progress: (String) -> Void = { text in
-            logger.info("progress", metadata: ["info": "\(text)"])
-            console.status("server: \(text)")
-        }
 
-        let listed = try await exchange.perform(L7RRequest.listOfVM(credentials: credentials), phase: .listingVMs, progress: progress)
+        let listed = try await exchange.perform(L7RRequest.listOfVM(credentials: credentials), phase: .listingVMs, console: console, logger: logger)
         guard listed.head.status.code == 200 else {
             throw L7RResponseMapper.error(status: listed.head.status.code, body: listed.body, phase: .listingVMs, host: host)
         }
@@ -81,7 +77,7 @@ public struct QVDClientSession: Sendable {
         logger.info("VM chosen", metadata: ["vm": "\(vm.id)", "name": "\(vm.name)", "restart": "\(settings.restart)"])
         if settings.restart {
             let stopped = try await exchange.perform(L7RRequest.stopVM(id: vm.id, credentials: credentials),
-                                                     phase: .stoppingVM, vmID: vm.id, progress: progress)
+                                                     phase: .stoppingVM, vmID: vm.id, console: console, logger: logger)
             guard stopped.head.status.code == 200 else {
                 throw L7RResponseMapper.error(status: stopped.head.status.code, body: stopped.body, phase: .stoppingVM, vmID: vm.id, host: host)
             }
@@ -89,7 +85,7 @@ public struct QVDClientSession: Sendable {
 
         let connected = try await exchange.perform(
             L7RRequest.connectToVM(id: vm.id, settings: settings, credentials: credentials),
-            phase: .connectingVM, vmID: vm.id, progress: progress)
+            phase: .connectingVM, vmID: vm.id, console: console, logger: logger)
         guard connected.head.status.code == 101 else {
             throw L7RResponseMapper.error(status: connected.head.status.code, body: connected.body,
                                           phase: .connectingVM, vmID: vm.id, host: host)
@@ -122,7 +118,10 @@ public struct QVDClientSession: Sendable {
         }
         console.status("connected to VM \(vm.id) (\(vm.name))")
         logger.info("session started", metadata: ["vm": "\(vm.id)", "listener": "\(port)", "slave": "\(slavePort.map(String.init) ?? "off")"])
-        return await SessionBridge.run(exchange: &exchange, tlsChannel: tlsChannel, local: local,
-                                       nxproxy: nxproxy, interrupter: interrupter)
+        let shares = ShareLauncher.configured(settings: settings, console: console, logger: logger)?.start()
+        let end = await SessionBridge.run(exchange: &exchange, tlsChannel: tlsChannel, local: local,
+                                          nxproxy: nxproxy, interrupter: interrupter)
+        await shares?.stop()
+        return end
     }
 }

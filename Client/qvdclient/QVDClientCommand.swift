@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Logging
 import NIOPosix
 import QVDClient
 import QVDCore
@@ -19,19 +20,7 @@ struct QVDClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qvdclient",
         abstract: "Connect to a QVD virtual desktop.",
-        discussion: """
-            Settings come from /etc/qvd/client.conf, then ~/.qvd/client.conf (or --config), \
-            then the environment (QVDHOST QVDPORT QVDLOGIN QVDPASSWORD QVDBEARER QVDVMID), \
-            then these options; later ones win.
-
-            The server's certificate must be signed by a system CA or one in ~/.qvd/certs, \
-            or its SHA-256 fingerprint must be in ~/.qvd/accepted_certs.json or given with \
-            --pin sha256:<hex> (a matching --pin is saved there). Not on a terminal, an \
-            unknown certificate is refused with its fingerprint.
-
-            Exit status:
-            \(ClientExitCode.documentation)
-            """,
+        discussion: QVDClientHelp.discussion,
         helpNames: [.long, .customShort("?")])
 
     @Option(name: [.customShort("h"), .long], help: "The L7R server (QVDHOST, client.host.name).")
@@ -100,6 +89,9 @@ struct QVDClientCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Read this file instead of ~/.qvd/client.conf.")
     var config: String?
 
+    @Flag(name: .long, help: "Show the server's certificate and save it to ~/.qvd/accepted_certs.json if you accept it (or if it matches --pin); needs no login.")
+    var trust = false
+
     static let versionText = "qvdclient (qvd-swift) 1.0"
 
     /// The options as the library takes them (no password read yet).
@@ -125,12 +117,16 @@ struct QVDClientCommand: AsyncParsableCommand {
         options.debug = debug
         options.pins = pin
         options.configFile = config
+        options.trust = trust
         return options
     }
 
     func validate() throws {
         if passwordStdin && password != nil {
             throw ValidationError("-w and --password-stdin exclude each other")
+        }
+        if trust && list {
+            throw ValidationError("--trust and -l/--list exclude each other")
         }
         if json && !list {
             throw ValidationError("--json only goes with -l/--list")
@@ -152,7 +148,17 @@ struct QVDClientCommand: AsyncParsableCommand {
         let environment = Self.environment()
         let home = environment["HOME"] ?? "/"
         do throws(ClientError) {
-            var settings = try ClientSettings.resolve(options: options, environment: environment, home: home)
+            // Keyboard and screen size of the user's display, unless only listing (-K, -g
+            // and client.geometry still win inside resolve).
+            let probe = list || trust ? nil : X11DisplayProbe.probe(display: environment["DISPLAY"])
+            var settings = try ClientSettings.resolve(options: options, environment: environment, home: home,
+                                                      display: try? probe?.get())
+            if settings.action == .trust {
+                Self.startLogging(settings, console: console)
+                _ = try await CertificateTrustSession(settings: settings, console: console,
+                                                      group: MultiThreadedEventLoopGroup.singleton).run()
+                return
+            }
             // nxproxy -S draws on the user's X display and stops at once without one;
             // better to say so before the VM starts a session for nothing.
             if settings.action == .connect, (environment["DISPLAY"] ?? "").isEmpty {
@@ -167,6 +173,10 @@ struct QVDClientCommand: AsyncParsableCommand {
                 settings.credentials = .basic(login: login, password: typed)
             }
             Self.startLogging(settings, console: console)
+            if let probe {
+                Logger(label: "qvdclient").debug("\(X11DisplayProbe.describe(probe))")
+                if settings.debug { console.status("debug: " + X11DisplayProbe.describe(probe)) }
+            }
             let interrupter = SessionInterrupter()
             let signals = Self.installSignalHandlers(interrupter)
             defer { signals.forEach { $0.cancel() } }

@@ -11,6 +11,15 @@ import Darwin
 struct TerminalConsole: ClientConsole {
     var isInteractive: Bool { isatty(0) == 1 && isatty(2) == 1 }
 
+    /// The spinner needs a terminal that understands `\r` and "erase line".
+    var showsLiveProgress: Bool {
+        isatty(2) == 1 && ProcessInfo.processInfo.environment["TERM"].map { $0 != "dumb" && !$0.isEmpty } ?? false
+    }
+
+    func progressFrame(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
     func status(_ line: String) {
         FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
     }

@@ -46,6 +46,9 @@ public struct L7RConnectProcedure: Sendable {
         try await tell("Session acquired for VM_ID: \(id)")
 
         if await runtime.state(of: id) == "stopped" {
+            // A stopped VM has no host in upstream's database: the L7R assigns one first
+            // (`upstream-l7r-protocol.md` §5.2 item 2; recorded in l7r-c-connect-vm2-stopped).
+            try await tell("Assigning VM \(id) to host")
             try await tell("Starting virtual machine")
             try await tell("Waiting for VM to reach state 'running'")
             await runtime.setState("running", of: id)

@@ -1,6 +1,11 @@
 import NIOCore
 import NIOPosix
 import QVDCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Calls a VMA's SimpleRPC methods the way the L7R does (`upstream-vma.md` §1.1, §1.8):
 /// `GET /vma/<method>?<parameters>` over plain HTTP/1.1, one new TCP connection per call,
@@ -36,7 +41,7 @@ public struct VMAClient: Sendable {
                     }
                 }
         } catch {
-            throw failure(.connect("\(error)"))
+            throw failure(.connect(Self.connectFailureReason(error)))
         }
         let raw = channel.channel
         let timedOut = TimeoutFlag()
@@ -85,6 +90,21 @@ public struct VMAClient: Sendable {
                 throw failure(.malformed("\(error)"))
             }
         }
+    }
+}
+
+extension VMAClient {
+    /// Why a TCP connect failed, in a few words (`connection refused`, `timed out`):
+    /// NIO's own description nests every attempt's error and repeats the address.
+    static func connectFailureReason(_ error: any Error) -> String {
+        if let failure = error as? NIOConnectionError {
+            if let dns = failure.dnsAError ?? failure.dnsAAAAError { return "cannot resolve \(failure.host): \(dns)" }
+            guard let first = failure.connectionErrors.first else { return "no address for \(failure.host)" }
+            return connectFailureReason(first.error)
+        }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return "timed out" }
+        return "\(error)"
     }
 }
 

@@ -26,7 +26,7 @@ import Testing
         let connector = L7RConnector(settings: try settings(host: "localhost", port: server.port, home: home.path),
                                      console: TestConsole(), group: MultiThreadedEventLoopGroup.singleton)
         let channel = try await connector.connect()
-        try await channel.channel.close()
+        await channel.closeUnused()
         #expect(!FileManager.default.fileExists(atPath: home.path + "/.qvd/accepted_certs.json"))
 
         // Same certificate dialled as 127.0.0.1: the name does not match, so it needs a pin.
@@ -34,7 +34,7 @@ import Testing
                                      console: TestConsole(), group: MultiThreadedEventLoopGroup.singleton)
         let error = await #expect(throws: ClientError.self) { try await byAddress.connect() }
         #expect(error?.code == .untrustedCertificate)
-        #expect(error?.hint == "if you trust it, run again with --pin \(server.fingerprint.pinForm)")
+        #expect(error?.hint == L7RConnector.trustHint(host: "127.0.0.1", port: server.port, fingerprint: server.fingerprint))
         await server.stop()
     }
 }

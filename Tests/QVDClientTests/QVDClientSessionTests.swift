@@ -90,7 +90,7 @@ import Testing
         }
         #expect(refused?.code == .untrustedCertificate)
         #expect(refused?.message.contains(server.fingerprint.openSSLForm) == true)
-        #expect(refused?.hint == "if you trust it, run again with --pin \(server.fingerprint.pinForm)")
+        #expect(refused?.hint == L7RConnector.trustHint(host: "127.0.0.1", port: server.port, fingerprint: server.fingerprint))
         #expect(server.requests.isEmpty, "no HTTP (no password) before the certificate is accepted")
 
         // --pin accepts it and saves it to the pin store...
@@ -178,8 +178,12 @@ import Testing
         await server.stop()
 
         #expect(end == .localClosed)
-        #expect(console.statuses.contains("server: Session acquired for VM_ID: 2"))
-        #expect(console.statuses.contains("server: Connection established"))
+        // Not a terminal: one line per 102 with the seconds since the request (ConnectProgress).
+        let progress = console.statuses.filter { $0.hasPrefix("qvdclient: ") }
+        #expect(progress.count == 2)
+        #expect(progress.first?.hasPrefix("qvdclient: Session acquired for VM_ID: 2 (") == true)
+        #expect(progress.last?.hasPrefix("qvdclient: Connection established (") == true)
+        #expect(progress.allSatisfy { $0.wholeMatch(of: /qvdclient: .+ \(\d+\.\d s\)/) != nil })
         #expect(fake.received == down)
         #expect(server.streamBytes == up)
         #expect(fake.slaveKeySeen == key)

@@ -186,7 +186,8 @@ struct L7RServerTests {
             try await client.send("GET /qvd/connect_to_vm?id=2 HTTP/1.1\r\nAuthorization: \(stub.basicAlice)\r\nConnection: Upgrade\r\nUpgrade: QVD/1.0\r\n\r\n")
             let texts = try await client.readUntilFinal().compactMap { $0.header("X-QVD-VM-Info") }
             #expect(texts == [
-                "Session acquired for VM_ID: 2", "Starting virtual machine", "Waiting for VM to reach state 'running'",
+                "Session acquired for VM_ID: 2", "Assigning VM 2 to host", "Starting virtual machine",
+                "Waiting for VM to reach state 'running'",
                 "Starting X session at VM 2", "Waiting for X session to come up on VM 2",
                 "Connecting X session for VM_ID: 2", "Connection established",
             ])

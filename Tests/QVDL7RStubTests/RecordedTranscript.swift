@@ -11,7 +11,8 @@ struct RecordedTranscript {
     }
 
     /// The shared folder lies beside the checkout (`../shared`), for developers and CI alike.
-    static let directory = URL(fileURLWithPath: #filePath)
+    /// (Symlinks resolved first: a scratch package may link this folder in.)
+    static let directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared/spec/transcripts/client").path
 
@@ -20,6 +21,9 @@ struct RecordedTranscript {
     init(named name: String) throws {
         let text = try String(contentsOfFile: Self.directory + "/" + name, encoding: .utf8)
         var current: Chunk?
+        // A request or response head of the test-double recorder ends at its blank line;
+        // the annotations that follow (`parsed:`, `query[1]`, `header[1]`) are not bytes.
+        var headOnly = false
         for line in text.components(separatedBy: "\n") {
             if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
                 if let chunk = current { chunks.append(chunk) }
@@ -29,8 +33,19 @@ struct RecordedTranscript {
                 let connection = String(header.split(separator: " ").last ?? "")
                 if rest.hasPrefix(" --> client chunk") {
                     current = Chunk(connection: connection, fromClient: true, bytes: [])
+                    headOnly = false
                 } else if rest.hasPrefix(" <-- backend chunk") || rest.hasPrefix(" <-- server chunk") {
                     current = Chunk(connection: connection, fromClient: false, bytes: [])
+                    headOnly = false
+                } else if rest.hasPrefix(" --> request #") {
+                    current = Chunk(connection: connection, fromClient: true, bytes: [])
+                    headOnly = true
+                } else if rest.hasPrefix(" <-- response head") {
+                    current = Chunk(connection: connection, fromClient: false, bytes: [])
+                    headOnly = true
+                } else if rest.hasPrefix(" <-- response body") {
+                    current = Chunk(connection: connection, fromClient: false, bytes: [])
+                    headOnly = false
                 }
                 continue
             }
@@ -39,10 +54,29 @@ struct RecordedTranscript {
                 current = nil
                 continue
             }
-            current?.bytes += Self.decode(String(line.dropFirst(18)))
+            let bytes = Self.decode(String(line.dropFirst(18)))
+            current?.bytes += bytes
+            if headOnly, bytes == [0x0D, 0x0A] || bytes == [0x0A], let chunk = current {
+                chunks.append(chunk)
+                current = nil
+            }
         }
         if let chunk = current { chunks.append(chunk) }
+        // Consecutive server pieces of one connection form one stream (a head then its body).
+        var merged: [Chunk] = []
+        for chunk in chunks {
+            if let last = merged.last, !last.fromClient, !chunk.fromClient, last.connection == chunk.connection {
+                merged[merged.count - 1].bytes += chunk.bytes
+            } else {
+                merged.append(chunk)
+            }
+        }
+        chunks = merged
     }
+
+    /// Whether the recording holds wire bytes at all (`l7r-raw-*` and `l7rtls-*` give
+    /// only descriptions or the client's console).
+    var hasWireBytes: Bool { chunks.contains { $0.fromClient } }
 
     /// Decodes `\r`, `\n`, `\t`, `\\`, `\xHH` and `<base64(u:p)>`.
     static func decode(_ text: String) -> [UInt8] {

@@ -48,7 +48,11 @@ struct StubFixture {
             ])
     }
 
-    static func with(tls: Bool = true, vmaFinalState: String = "listening", _ body: (StubFixture) async throws -> Void) async throws {
+    /// `accounts` replaces the default users and VMs (`accounts(vmaPort:nxPort:)`); it
+    /// gets the fake VMA's and the fake nxagent's ports.
+    static func with(tls: Bool = true, vmaFinalState: String = "listening",
+                     accounts makeAccounts: ((_ vmaPort: Int, _ nxPort: Int) -> L7RAccounts)? = nil,
+                     _ body: (StubFixture) async throws -> Void) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("l7r-stub-test-\(UUID().uuidString)").path
@@ -60,7 +64,7 @@ struct StubFixture {
                 address: "127.0.0.1", port: 0, useSSL: tls, stateDirectory: directory,
                 timing: L7RTiming(vmaCallTimeout: .seconds(2), xStartRetries: 2, xPollInterval: .milliseconds(20),
                                   xStartTimeout: .seconds(2), vmPollInterval: .milliseconds(20)),
-                accounts: accounts(vmaPort: vma.port, nxPort: nx.port))
+                accounts: (makeAccounts ?? Self.accounts(vmaPort:nxPort:))(vma.port, nx.port))
             var logger = Logger(label: "l7r-stub-test")
             logger.logLevel = .critical
             let server = try await L7RServer.bind(configuration: configuration, tls: material, group: group, logger: logger)

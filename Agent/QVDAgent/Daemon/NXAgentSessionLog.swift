@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import QVDCore
 import SystemPackage
 
@@ -36,10 +41,13 @@ public struct NXAgentSessionLog: Sendable {
     private func write(_ text: String) { _ = try? descriptor.writeAll(Array(text.utf8)) }
 
     static func utcStamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMddHHmmss"
-        return formatter.string(from: date)
+        // gmtime_r rather than DateFormatter: the agent links FoundationEssentials only
+        // (no ICU), which keeps its resident size small.
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return "00000000000000" }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)" + two(parts.tm_mon + 1) + two(parts.tm_mday)
+            + two(parts.tm_hour) + two(parts.tm_min) + two(parts.tm_sec)
     }
 }

@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import Logging
 import QVDCore
 import QVDHooks
@@ -76,7 +81,7 @@ public actor SessionController {
     static func isNXAgent(pid: Int32) -> Bool {
         guard pid > 1, kill(pid, 0) == 0 || errno == EPERM else { return false }
         guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe") else { return false }
-        return (exe as NSString).lastPathComponent.hasPrefix("nxagent")
+        return (exe.split(separator: "/").last ?? "").hasPrefix("nxagent")
     }
 
     // MARK: Requests

@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import QVDCore
 
 /// Writes and removes the session's files under `path.run` (`upstream-vma.md` §2.1, §3.2):
@@ -14,9 +19,9 @@ public struct SessionFileStore: Sendable {
 
     /// Creates the run directory (0755) if it is missing.
     public func prepareRunDirectory() throws(SessionFileError) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: files.runDirectory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw SessionFileError(path: files.runDirectory, operation: "use as run directory", reason: "it is not a directory") }
+        var status = stat()
+        if stat(files.runDirectory, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else { throw SessionFileError(path: files.runDirectory, operation: "use as run directory", reason: "it is not a directory") }
             return
         }
         do {

@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import Logging
 import QVDCore
 
@@ -16,7 +21,7 @@ public struct TimezoneSetter: Sendable {
     /// Olson names: letters, digits, `/`, `_`, `-`, `+`; no leading `-` or `/`, no `..`.
     public static func isValid(_ zone: String) -> Bool {
         guard !zone.isEmpty, zone.count <= 64, !zone.hasPrefix("-"), !zone.hasPrefix("/"), !zone.contains("..") else { return false }
-        return zone.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || "/_-+".unicodeScalars.contains($0) }
+        return zone.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "/_-+".unicodeScalars.contains($0) }
     }
 
     public func set(_ zone: String) {

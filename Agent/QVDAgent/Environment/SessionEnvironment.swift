@@ -19,7 +19,9 @@ import QVDCore
 ///    `XDG_RUNTIME_DIR` are ignored with a warning (ours: the session would not work);
 /// 3. `LANG` ← `vma.default.lang` when still unset or empty;
 /// 4. `NX_CLIENT` = the dialog helper; `NX_SLAVE_CMD` and `QVD_SLAVE_CMD` = `vma.slave.command`
-///    when non-empty (set even with `vma.slave.enable=0`, as upstream).
+///    when non-empty (set even with `vma.slave.enable=0`, as upstream);
+/// 5. `QVD_VMA_CONFIG` = the agent's configuration file when one was named (ours: the slave
+///    server, a child of nxagent, then reads the same configuration).
 ///
 /// Missing files are skipped silently; every skipped line or refused file is a warning, logged
 /// and kept in ``warnings``.
@@ -96,6 +98,9 @@ public struct SessionEnvironment: Sendable, Hashable {
         if !configuration.slaveCommand.isEmpty {
             variables["NX_SLAVE_CMD"] = configuration.slaveCommand
             variables["QVD_SLAVE_CMD"] = configuration.slaveCommand
+        }
+        if let configFile = configuration.configFile, !configFile.isEmpty {
+            variables["QVD_VMA_CONFIG"] = configFile
         }
         for warning in warnings {
             logger.warning("session environment for \(identity.userName): \(warning)")

@@ -17,6 +17,10 @@ public struct SessionEnvironmentConfiguration: Sendable, Hashable {
     public var userFileName: String
     /// Where `XDG_RUNTIME_DIR`s live (``SessionRuntimeDirectory``).
     public var runtimeDirectoryRoot: String
+    /// The agent's configuration file when it was named (`--config` or `QVD_VMA_CONFIG`):
+    /// becomes `QVD_VMA_CONFIG`, so the slave server nxagent starts reads the same file.
+    /// `nil` (the default file) sets nothing.
+    public var configFile: String?
 
     /// Upstream's system files, in upstream's order.
     public static let defaultSystemFiles = ["/etc/locale.conf", "/etc/default/locale", "/etc/environment"]
@@ -29,7 +33,8 @@ public struct SessionEnvironmentConfiguration: Sendable, Hashable {
         agentPath: String? = nil,
         systemFiles: [String] = defaultSystemFiles,
         userFileName: String = ".qvd_environment",
-        runtimeDirectoryRoot: String = SessionRuntimeDirectory.defaultRoot
+        runtimeDirectoryRoot: String = SessionRuntimeDirectory.defaultRoot,
+        configFile: String? = nil
     ) {
         self.display = display
         self.defaultLanguage = defaultLanguage
@@ -39,5 +44,6 @@ public struct SessionEnvironmentConfiguration: Sendable, Hashable {
         self.systemFiles = systemFiles
         self.userFileName = userFileName
         self.runtimeDirectoryRoot = runtimeDirectoryRoot
+        self.configFile = configFile
     }
 }

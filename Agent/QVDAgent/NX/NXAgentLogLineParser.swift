@@ -69,7 +69,7 @@ public struct NXAgentLogLineParser: Sendable {
             return .agentPID(Int32(pid))
         }
         if rest.hasPrefix("Waiting for connection from ") {
-            guard let range = rest.range(of: " on socket ") else { return nil }
+            guard let range = rest.firstRange(of: " on socket ") else { return nil }
             guard let spec = quotedValue(after: "", in: rest[range.upperBound...]),
                   let port = Self.port(fromSocketSpec: spec) else { return nil }
             return .waitingForConnection(port: port)

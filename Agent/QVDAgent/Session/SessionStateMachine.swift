@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import QVDHooks
 
 /// The nxagent session life cycle of `qvd-vma`, as a plain value: feed it ``SessionEvent``s

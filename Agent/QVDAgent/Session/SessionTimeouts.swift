@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// How long the session may stay in each transient state, in seconds (`upstream-vma.md` §2.3,
 /// §9.2; the keys are those of Core's VMA configuration table).

@@ -1,3 +1,0 @@
-import QVDCore
-
-NotImplemented.exit(program: "qvd-slaveclient", issue: "issue 5")
