@@ -203,6 +203,13 @@ let package = Package(
             path: "Tests/QVDL7RStubTests",
             swiftSettings: swiftSettings
         ),
+        // The whole path with the built programs: stub, qvdclient, qvd-vma, real NX (issue 4, 6).
+        .testTarget(
+            name: "QVDEndToEndTests",
+            dependencies: ["QVDCore", "QVDClient", "QVDL7RStub", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/QVDEndToEndTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QVDAgentTests", dependencies: ["QVDAgent", "QVDCore", "QVDHooks", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDAgentTests", swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

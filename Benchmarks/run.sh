@@ -34,15 +34,23 @@ if [ -z "$nginx" ]; then
 fi
 
 if [ ! -x "$vma" ]; then
-    echo "bench: $vma is missing: building it (swift build -c release --static-swift-stdlib --product qvd-vma, as make release)"
-    . scripts/find-swift.sh
-    swift build -c release --static-swift-stdlib --product qvd-vma
+    echo "bench: $vma is missing: building it as make release does (scripts/release-build.sh)"
+    bash scripts/release-build.sh --product qvd-vma
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "bench: not root: the x_start -> listening figure will be skipped (it provisions a throw-away user)"
 fi
 
+# The agent (issue 3), then the client path (issue 4, Benchmarks/client/), then the slave
+# channel (issue 5, Benchmarks/slave/) when present; the worst exit status wins.
+status=0
 # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
-exec python3 "$repo/Benchmarks/bench.py" --vma "$vma" --harness "$harness" --nginx "$nginx" \
-    --results "$repo/Benchmarks/results" ${BENCH_ARGS:-}
+python3 "$repo/Benchmarks/bench.py" --vma "$vma" --harness "$harness" --nginx "$nginx" \
+    --results "$repo/Benchmarks/results" ${BENCH_ARGS:-} || status=$?
+for extra in client/run-client.sh slave/run-slave.sh; do
+    [ -f "$repo/Benchmarks/$extra" ] || continue
+    echo
+    bash "$repo/Benchmarks/$extra" || { rc=$?; [ $rc -gt $status ] && status=$rc; }
+done
+exit $status

@@ -212,13 +212,7 @@ done
 for program in qvdclient qvd-slaveclient; do
     ln -s "../lib/qvd/bin/$program" "$tree/usr/bin/$program"
 done
-# qvdclient has no --help-config of its own yet: the committed output of the client's
-# table stands in (packaging/config/, refreshed by packaging/gen-docs.sh).
-client_table="$here/config/qvdclient.help-config.txt"
-if "$bin/qvdclient" --help-config < /dev/null > /dev/null 2>&1; then
-    client_table="$bin/qvdclient"
-fi
-install_manpage "$tree" "$bin/qvdclient" qvdclient 1 "$client_table"
+install_manpage "$tree" "$bin/qvdclient" qvdclient 1 "$bin/qvdclient"
 install_manpage "$tree" "$bin/qvd-client-slaveserver" qvd-client-slaveserver 1
 install_manpage "$tree" "$bin/qvd-slaveclient" qvd-slaveclient 1
 install_completions "$tree" "$bin/qvdclient" qvdclient

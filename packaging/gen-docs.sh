@@ -2,8 +2,7 @@
 # Regenerates the configuration references from the programs' tables of defaults, so the
 # docs cannot drift from the code:
 #   docs/vma-conf.md     from  qvd-vma --help-config
-#   docs/client-conf.md  from  qvdclient --help-config, or, while qvdclient lacks that
-#                        option, from packaging/config/qvdclient.help-config.txt
+#   docs/client-conf.md  from  qvdclient --help-config
 #
 #   packaging/gen-docs.sh [--check] [BIN_DIR]      (BIN_DIR: default .build/release)
 #
@@ -16,18 +15,8 @@ if [ "${1:-}" = "--check" ]; then check=yes; shift; fi
 bin=${1:-$root/.build/release}
 [ -x "$bin/qvd-vma" ] || { echo "gen-docs: no $bin/qvd-vma: build first ('make release')" >&2; exit 1; }
 
-client_source="$here/config/qvdclient.help-config.txt"
-if [ -x "$bin/qvdclient" ] && "$bin/qvdclient" --help-config < /dev/null > /dev/null 2>&1; then
-    if [ -n "$check" ]; then
-        if ! "$bin/qvdclient" --help-config | cmp -s - "$client_source"; then
-            echo "gen-docs: packaging/config/qvdclient.help-config.txt is out of date: run packaging/gen-docs.sh" >&2
-            exit 1
-        fi
-    else
-        "$bin/qvdclient" --help-config > "$client_source"
-    fi
-    client_source="$bin/qvdclient"
-fi
+[ -x "$bin/qvdclient" ] || { echo "gen-docs: no $bin/qvdclient: build first ('make release')" >&2; exit 1; }
+client_source="$bin/qvdclient"
 
 status=0
 generate() { # source output

@@ -8,7 +8,7 @@ packages=(
     # build: system libraries named for this project
     libssl-dev libpulse-dev libfuse3-dev libx11-dev
     # the session: NX, X, the demo's desktop
-    nxagent nxproxy xvfb xinit xterm x11-apps x11-utils x11-xserver-utils imagemagick
+    nxagent nxproxy xvfb xinit xterm twm x11-apps x11-utils x11-xserver-utils imagemagick
     # shared folders
     sshfs fuse3 openssh-sftp-server openssh-client
     # provisioning tests: loop-device home drive

@@ -160,7 +160,7 @@ public struct L7RConnector: Sendable {
                 }
         } catch {
             handshake.fail(ChannelError.eof)
-            throw ClientError(.network, phase: .connecting, "cannot reach \(host):\(settings.port): \(Self.connectFailureReason(error))",
+            throw ClientError(.network, phase: .connecting, "cannot reach \(host):\(settings.port): \(ConnectFailureReason.describe(error))",
                               hint: "check the host name and port, and that the server runs")
         }
         do {
@@ -191,30 +191,8 @@ public struct L7RConnector: Sendable {
             hint: "the connection may be intercepted; if the administrator confirms the new fingerprint, run again with --pin \(seen.pinForm)")
     }
 
-    /// Why a TCP connect failed, in a few words (`connection refused`, `timed out`):
-    /// NIO's own description nests every attempt's error and repeats the address.
-    static func connectFailureReason(_ error: any Error) -> String {
-        if let failure = error as? NIOConnectionError {
-            if let dns = failure.dnsAError ?? failure.dnsAAAAError { return "cannot resolve \(failure.host): \(dns)" }
-            guard let first = failure.connectionErrors.first else { return "no address for \(failure.host)" }
-            return connectFailureReason(first.error)
-        }
-        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
-        if let channel = error as? ChannelError, case .connectTimeout = channel { return "timed out" }
-        return "\(error)"
-    }
-
     static func isIPAddress(_ host: String) -> Bool {
         (try? SocketAddress(ipAddress: host, port: 0)) != nil
-    }
-
-    /// The subject's CN, from swift-nio-ssl's description (its accessor is internal).
-    static func commonName(of certificate: NIOSSLCertificate) -> String? {
-        let text = certificate.description
-        guard let range = text.range(of: ";common_name=") else { return nil }
-        let rest = text[range.upperBound...]
-        let end = rest.firstIndex { $0 == ";" || $0 == ">" } ?? rest.endIndex
-        return String(rest[..<end])
     }
 }
 

@@ -92,7 +92,10 @@ struct QVDClientCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Show the server's certificate and save it to ~/.qvd/accepted_certs.json if you accept it (or if it matches --pin); needs no login.")
     var trust = false
 
-    static let versionText = "qvdclient (qvd-swift) 1.0"
+    @Flag(name: .long, help: "Print every client.conf key with its default and meaning, then exit.")
+    var helpConfig = false
+
+    static let versionText = "qvdclient (qvd-swift) \(QVDVersion.string)"
 
     /// The options as the library takes them (no password read yet).
     func clientOptions() -> ClientOptions {
@@ -136,6 +139,10 @@ struct QVDClientCommand: AsyncParsableCommand {
     mutating func run() async throws {
         if version {
             print(Self.versionText)
+            return
+        }
+        if helpConfig {
+            print(ConfigHelpRenderer.render(ClientConfigDefaults.table, file: ClientConfigDefaults.systemFile), terminator: "")
             return
         }
         let console = TerminalConsole()

@@ -76,17 +76,7 @@ public final class ClientSlaveServer {
                                               message: "\(configuration.openURLProgram) is not installed on the client\n"))
             return
         }
-        let started: Result<Int32, ChildProcessError> = BlockingTask.run {
-            do throws(ChildProcessError) {
-                let handle = try await ChildProcess.start(ChildProcessConfiguration(
-                    executable: program, arguments: [url], environment: .inherited,
-                    processGroup: .newSession,
-                    standardError: .fileDescriptor(FileDescriptor.standardError, closeAfterSpawn: false)))
-                return .success(handle.pid)
-            } catch {
-                return .failure(error)
-            }
-        }
+        let started = DetachedOpener.start(program, argument: url, environment: .inherited)
         switch started {
         case .success(let pid):
             logger.info("asked the desktop to open \(url) (\(program), pid \(pid))")

@@ -188,20 +188,7 @@ public final class VMSlaveServer {
                 return
             }
             let display = configuration.display
-            let started: Result<pid_t, ChildProcessError> = BlockingTask.run {
-                do throws(ChildProcessError) {
-                    // Not awaited: the opener may stay as long as the application it starts
-                    // (upstream forked and forgot it too).
-                    let handle = try await ChildProcess.start(ChildProcessConfiguration(
-                        executable: program, arguments: [file],
-                        environment: .inherited(updating: ["DISPLAY": display], removing: []),
-                        processGroup: .newSession,
-                        standardError: .fileDescriptor(FileDescriptor.standardError, closeAfterSpawn: false)))
-                    return .success(handle.pid)
-                } catch {
-                    return .failure(error)
-                }
-            }
+            let started = DetachedOpener.start(program, argument: file, environment: .inherited(updating: ["DISPLAY": display], removing: []))
             switch started {
             case .success(let pid):
                 logger.info("opened \(file) with \(program) (pid \(pid)) on \(display)")

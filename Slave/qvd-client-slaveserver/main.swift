@@ -16,14 +16,7 @@ let environment = ProcessInfo.processInfo.environment
 let stream = SlaveStream(input: STDIN_FILENO, output: STDOUT_FILENO)
 
 func refuseAll(_ error: any Error) -> Never {
-    FileHandle.standardError.write(Data("qvd-client-slaveserver: \(error)\n".utf8))
-    if case .head = (try? stream.readRequestHead()) ?? .endOfStream {
-        try? stream.send(HTTPErrorResponse(status: .serviceUnavailable,
-                                           message: "The slave channel is not ready on the client: \(error)\n",
-                                           closesConnection: true))
-        stream.discardPendingInput()
-    }
-    exit(1)
+    stream.refuseFirstRequestAndExit(program: "qvd-client-slaveserver", side: "client", because: error)
 }
 
 let settings: ClientSlaveConfiguration

@@ -17,17 +17,8 @@ signal(SIGPIPE, SIG_IGN)
 let environment = ProcessInfo.processInfo.environment
 let stream = SlaveStream(input: STDIN_FILENO, output: STDOUT_FILENO)
 
-/// Without a configuration or a key nothing can be checked: answer the first request with
-/// 503 (so the client shows a reason rather than a closed connection) and stop.
 func refuseAll(_ error: any Error) -> Never {
-    FileHandle.standardError.write(Data("qvd-vma-slaveserver: \(error)\n".utf8))
-    if case .head = (try? stream.readRequestHead()) ?? .endOfStream {
-        try? stream.send(HTTPErrorResponse(status: .serviceUnavailable,
-                                           message: "The slave channel is not ready on the VM: \(error)\n",
-                                           closesConnection: true))
-        stream.discardPendingInput()
-    }
-    exit(1)
+    stream.refuseFirstRequestAndExit(program: "qvd-vma-slaveserver", side: "VM", because: error)
 }
 
 let settings: VMSlaveConfiguration

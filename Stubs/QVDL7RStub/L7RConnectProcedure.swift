@@ -118,10 +118,14 @@ public struct L7RConnectProcedure: Sendable {
 
     /// Polls `x_state` (L7R.pm 602-632): `listening` ends the wait; `starting` or no answer is
     /// allowed until `xStartTimeout`; `provisioning` waits without limit; anything else fails.
+    /// Unlike upstream, the first two seconds are polled every 100 ms: a resume reaches
+    /// `listening` within about 100 ms, and a 1 s poll would make the user wait for the
+    /// L7R rather than for the VM. Nothing of this shows on the wire to the client.
     private func waitForListening(vma: VMAClient) async throws {
         let id = request.machine.id
         let clock = ContinuousClock()
         let deadline = clock.now + timing.xStartTimeout
+        let quickPollsUntil = clock.now + .seconds(2)
         while true {
             var state: String?
             if let reply = try? await vma.call("x_state", []), case .success(let value) = reply {
@@ -137,7 +141,7 @@ public struct L7RConnectProcedure: Sendable {
             case let other?:
                 throw L7RConnectFailure.xStateWent(vm: id, state: other)
             }
-            try await Task.sleep(for: timing.xPollInterval)
+            try await Task.sleep(for: clock.now < quickPollsUntil ? min(timing.xPollInterval, .milliseconds(100)) : timing.xPollInterval)
         }
     }
 

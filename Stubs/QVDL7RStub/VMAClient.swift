@@ -41,7 +41,7 @@ public struct VMAClient: Sendable {
                     }
                 }
         } catch {
-            throw failure(.connect(Self.connectFailureReason(error)))
+            throw failure(.connect(ConnectFailureReason.describe(error)))
         }
         let raw = channel.channel
         let timedOut = TimeoutFlag()
@@ -90,21 +90,6 @@ public struct VMAClient: Sendable {
                 throw failure(.malformed("\(error)"))
             }
         }
-    }
-}
-
-extension VMAClient {
-    /// Why a TCP connect failed, in a few words (`connection refused`, `timed out`):
-    /// NIO's own description nests every attempt's error and repeats the address.
-    static func connectFailureReason(_ error: any Error) -> String {
-        if let failure = error as? NIOConnectionError {
-            if let dns = failure.dnsAError ?? failure.dnsAAAAError { return "cannot resolve \(failure.host): \(dns)" }
-            guard let first = failure.connectionErrors.first else { return "no address for \(failure.host)" }
-            return connectFailureReason(first.error)
-        }
-        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
-        if let channel = error as? ChannelError, case .connectTimeout = channel { return "timed out" }
-        return "\(error)"
     }
 }
 

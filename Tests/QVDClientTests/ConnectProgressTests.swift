@@ -56,7 +56,10 @@ import Testing
         let console = LiveTestConsole()
         let display = ConnectProgressDisplay(console: console)
         display.show("Starting virtual machine")
-        try await Task.sleep(for: .milliseconds(450))
+        // The spinner redraws every 100 ms; a loaded machine may be late, so wait for the
+        // frames rather than a fixed time.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while console.frames.count < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         display.finish()
         let frames = console.frames
         try await Task.sleep(for: .milliseconds(250))

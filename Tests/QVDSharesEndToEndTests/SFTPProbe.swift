@@ -69,17 +69,17 @@ final class SFTPProbe: @unchecked Sendable {
     }
 
     /// Opens `path` for reading and reads up to 64 KiB: the bytes, or the refusing status.
-    func readFile(_ path: String) throws -> Result<[UInt8], SFTPStatusCode> {
+    func readFile(_ path: String) throws -> Result<[UInt8], SFTPRefusal> {
         let opened = try call { .open(id: $0, path: Array(path.utf8), flags: .read, attributes: .empty) }
         guard case .handle(_, let handle) = opened else {
-            if case .status(_, let code, _) = opened { return .failure(code) }
+            if case .status(_, let code, _) = opened { return .failure(SFTPRefusal(code: code)) }
             throw SharesTestError("unexpected answer to OPEN: \(opened)")
         }
         defer { _ = try? call { .close(id: $0, handle: handle) } }
         let read = try call { .read(id: $0, handle: handle, offset: 0, length: 65536) }
         switch read {
         case .data(_, let data): return .success(data)
-        case .status(_, let code, _): return code == .eof ? .success([]) : .failure(code)
+        case .status(_, let code, _): return code == .eof ? .success([]) : .failure(SFTPRefusal(code: code))
         default: throw SharesTestError("unexpected answer to READ: \(read)")
         }
     }
@@ -91,10 +91,10 @@ final class SFTPProbe: @unchecked Sendable {
     }
 
     /// The names `opendir`+`readdir` list for `path`, or the refusing status.
-    func list(_ path: String) throws -> Result<[String], SFTPStatusCode> {
+    func list(_ path: String) throws -> Result<[String], SFTPRefusal> {
         let opened = try call { .opendir(id: $0, path: Array(path.utf8)) }
         guard case .handle(_, let handle) = opened else {
-            if case .status(_, let code, _) = opened { return .failure(code) }
+            if case .status(_, let code, _) = opened { return .failure(SFTPRefusal(code: code)) }
             throw SharesTestError("unexpected answer to OPENDIR: \(opened)")
         }
         defer { _ = try? call { .close(id: $0, handle: handle) } }
@@ -106,11 +106,16 @@ final class SFTPProbe: @unchecked Sendable {
     }
 
     /// `realpath`'s single name, or the refusing status.
-    func realpath(_ path: String) throws -> Result<String, SFTPStatusCode> {
+    func realpath(_ path: String) throws -> Result<String, SFTPRefusal> {
         switch try call({ .realpath(id: $0, path: Array(path.utf8)) }) {
         case .name(_, let entries): return .success(entries.first.map { String(decoding: $0.filename, as: UTF8.self) } ?? "")
-        case .status(_, let code, _): return .failure(code)
+        case .status(_, let code, _): return .failure(SFTPRefusal(code: code))
         case let other: throw SharesTestError("unexpected answer to REALPATH: \(other)")
         }
     }
+}
+
+/// A request the server answered with a status other than success.
+struct SFTPRefusal: Error, Equatable {
+    let code: SFTPStatusCode
 }

@@ -22,8 +22,8 @@ enum SharesBinaries {
     /// Root (a throw-away user, FUSE), FUSE and sshfs, the NX programs, Xvfb, and the built binaries.
     static var canRun: Bool {
         getuid() == 0 && access("/dev/fuse", R_OK | W_OK) == 0
-            && [agent, stub, client, vmSlaveServer, clientSlaveServer, slaveClient].allSatisfy { access($0, X_OK) == 0 }
+            && [agent, stub, client, vmSlaveServer, clientSlaveServer, slaveClient].allSatisfy { (path: String) in access(path, X_OK) == 0 }
             && ["/usr/bin/nxagent", "/usr/bin/nxproxy", "/usr/bin/Xvfb", "/usr/bin/xinit", "/usr/bin/sshfs",
-                "/usr/sbin/useradd", "/usr/bin/sha256sum"].allSatisfy { access($0, X_OK) == 0 }
+                "/usr/sbin/useradd", "/usr/bin/sha256sum"].allSatisfy { (path: String) in access(path, X_OK) == 0 }
     }
 }

@@ -92,7 +92,7 @@ final class SharesSessionRig: @unchecked Sendable {
                 exec cat >&3
                 ;;
             esac
-            exec /usr/bin/sshfs "$@"
+            exec /usr/bin/sshfs "$@" 2>> '\(root)/vmlog/sshfs.log'
             """, to: root + "/bin/sshfs-or-probe", mode: 0o755)
         try write("""
             path.run = \(root)/run
@@ -135,7 +135,24 @@ final class SharesSessionRig: @unchecked Sendable {
 
     // MARK: Processes
 
+    /// `/dev/fuse`'s mode before ``startAll()``, when it had to be opened up.
+    var savedFuseMode: mode_t?
+
+    /// fusermount3 opens `/dev/fuse` with the *user's* rights (it drops privileges for
+    /// that), so a user's sshfs needs the device world-readable and -writable, as udev makes
+    /// it on Debian (0666). Containers often leave it 0600: open it up for the test and put
+    /// the old mode back in ``tearDown()``.
+    func openUpFuseDevice() throws {
+        var info = stat()
+        guard stat("/dev/fuse", &info) == 0 else { throw SharesTestError("no /dev/fuse") }
+        let mode = info.st_mode & 0o7777
+        guard mode & 0o006 != 0o006 else { return }
+        guard chmod("/dev/fuse", mode | 0o666) == 0 else { throw SharesTestError("chmod /dev/fuse: errno \(errno)") }
+        savedFuseMode = mode
+    }
+
     func startAll() async throws {
+        try openUpFuseDevice()
         xvfb = try await ChildProcess.start(ChildProcessConfiguration(
             executable: "/usr/bin/Xvfb", arguments: [":\(userDisplay)", "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
             environment: .exactly(["PATH": SharesBinaries.systemPath])))
@@ -207,6 +224,20 @@ final class SharesSessionRig: @unchecked Sendable {
             standardError: .fileDescriptor(log, closeAfterSpawn: true)))
     }
 
+    /// nxproxy's slave port, as qvdclient saved it in `~/.qvd/slave-port`.
+    func clientSlavePort() throws -> Int {
+        let text = try String(contentsOfFile: clientHome + "/.qvd/slave-port", encoding: .utf8)
+        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw SharesTestError("~/.qvd/slave-port holds \"\(text)\"")
+        }
+        return port
+    }
+
+    /// The session's slave key, as qvdclient saved it in `~/.qvd/slave-key`.
+    func clientSlaveKey() throws -> String {
+        try String(contentsOfFile: clientHome + "/.qvd/slave-key", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     var clientLog: String { (try? String(contentsOfFile: root + "/client.log", encoding: .utf8)) ?? "" }
     var consoleLog: String { (try? String(contentsOfFile: root + "/log/agent.console", encoding: .utf8)) ?? "" }
     var slaveServerLog: String { (try? String(contentsOfFile: root + "/vmlog/slaveserver.log", encoding: .utf8)) ?? "" }
@@ -216,6 +247,7 @@ final class SharesSessionRig: @unchecked Sendable {
 
     var diagnostics: String {
         "client:\n\(clientLog.suffix(3000))\nagent:\n\(consoleLog.suffix(3000))\nslave server:\n\(slaveServerLog.suffix(3000))"
+            + "\nsshfs:\n\(((try? String(contentsOfFile: root + "/vmlog/sshfs.log", encoding: .utf8)) ?? "").suffix(2000))"
     }
 
     // MARK: The VM side
@@ -266,6 +298,14 @@ final class SharesSessionRig: @unchecked Sendable {
     func tearDown() async {
         close(probeListener)
         if let client { _ = try? await client.terminate(grace: .seconds(2)) }
+        // qvdclient's share children (and nxproxy) outlive a SIGKILLed client: end every
+        // process whose command line names this rig's directory, by pid.
+        let leftovers = try? await ChildProcess.run(ChildProcessConfiguration(
+            executable: "/usr/bin/pgrep", arguments: ["-f", root], standardOutput: .collect(limit: 65536), standardError: .discard),
+            timeout: .seconds(5))
+        for pid in (leftovers?.standardOutput?.text ?? "").split(separator: "\n").compactMap({ Int32($0) }) where pid != getpid() {
+            kill(pid, SIGKILL)
+        }
         for name in redirectedMounts {
             _ = try? await ChildProcess.run(ChildProcessConfiguration(
                 executable: "/usr/bin/fusermount3", arguments: ["-u", "-z", redirected + "/" + name], standardError: .discard),
@@ -289,6 +329,7 @@ final class SharesSessionRig: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: "/tmp/.X\(agentDisplay)-lock")
         try? FileManager.default.removeItem(atPath: "/tmp/.X11-unix/X\(agentDisplay)")
         try? FileManager.default.removeItem(atPath: root)
+        if let savedFuseMode { chmod("/dev/fuse", savedFuseMode) }
     }
 
     // MARK: Network helpers

@@ -61,7 +61,8 @@ import Testing
         let started = ContinuousClock.now
         let records = try await runner.run(connectCall(temp, keyboard: "pc105/de(nodeadkeys)", timezone: "Europe/Madrid", state: "starting"))
         #expect(records.map(\.succeeded) == [true])
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // It must not wait for the display (that takes its 30 s limit); generous for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(temp.lines("home/.qvd_environment") == ["LANG=de_DE.UTF-8", "TZ=Europe/Madrid"])
         var status = stat()
         #expect(stat(temp.file("home/.qvd_environment"), &status) == 0)
