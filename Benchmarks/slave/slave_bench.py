@@ -169,7 +169,8 @@ def make_source(folder, size_mib):
 
 def sshfs_on(fd, mount, cleanup, log_file):
     os.makedirs(mount, exist_ok=True)
-    sshfs = subprocess.Popen(["sshfs", "-f", "-o", "passive", "qvd-client:", mount],
+    # No sshfs directory/attribute cache: every stat reaches the server being measured.
+    sshfs = subprocess.Popen(["sshfs", "-f", "-o", "passive", "-o", "dir_cache=no", "qvd-client:", mount],
                              stdin=fd, stdout=fd, stderr=open(log_file, "ab"), pass_fds=())
     cleanup.processes.append(sshfs)
     cleanup.mounts.append(mount)
@@ -414,6 +415,7 @@ def main():
     parser.add_argument("--size", type=int, default=256, help="MiB for the socketpair figures")
     parser.add_argument("--nx-size", type=int, default=64, help="MiB for the NX figures")
     parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="socketpair runs per server (the best counts)")
     parser.add_argument("--skip-nx", action="store_true")
     args = parser.parse_args()
     if os.geteuid() != 0:
@@ -422,9 +424,14 @@ def main():
     root = tempfile.mkdtemp(prefix="qvd-slave-bench-")
     failed = False
     try:
-        figures = socketpair_figures(args.bin, args.size, args.files, os.path.join(root, "pair"))
-        ours, openssh = figures["ours"], figures["openssh"]
-        log(f"sshfs over a socketpair, {args.size} MiB and {args.files} files:")
+        # The machine may be shared: alternate the two servers and keep each one's best run.
+        ours, openssh = {}, {}
+        for run in range(args.repeat):
+            figures = socketpair_figures(args.bin, args.size, args.files, os.path.join(root, f"pair{run}"))
+            for best, new in ((ours, figures["ours"]), (openssh, figures["openssh"])):
+                for name, value in new.items():
+                    best[name] = max(best.get(name, 0), value)
+        log(f"sshfs over a socketpair, {args.size} MiB and {args.files} files, best of {args.repeat} alternating runs:")
         log(f"  {'figure':<16}{'ours':>10}{'OpenSSH':>10}{'ratio':>8}")
         for name in ours:
             ratio = ours[name] / openssh[name]

@@ -20,6 +20,8 @@ final class VMATestRig: @unchecked Sendable {
     var clientDisplay: Int?
     let hookTimeout: Int
     let extraConfig: String
+    /// Hook keys given a real program instead of the recorder (e.g. an example hook).
+    let hookOverrides: [String: String]
 
     static var binDirectory: String {
         // Swift Testing runs inside .build/<config>/<package>PackageTests.xctest.
@@ -35,13 +37,14 @@ final class VMATestRig: @unchecked Sendable {
         } && FileManager.default.isExecutableFile(atPath: agentBinary)
     }
 
-    init(hookTimeout: Int = 10, extraConfig: String = "", sessionCommands: String = "") throws {
+    init(hookTimeout: Int = 10, extraConfig: String = "", sessionCommands: String = "", hookOverrides: [String: String] = [:]) throws {
         root = try Self.makeTempDirectory()
         port = try Self.freePort()
         display = Self.freeDisplay(from: 140)
         user = "qvde\(UInt32.random(in: 100_000...999_999))"
         self.hookTimeout = hookTimeout
         self.extraConfig = extraConfig
+        self.hookOverrides = hookOverrides
         for sub in ["run", "log", "home", "hooks", "rec", "bin"] {
             try FileManager.default.createDirectory(atPath: "\(root)/\(sub)", withIntermediateDirectories: true)
         }
@@ -93,6 +96,10 @@ final class VMATestRig: @unchecked Sendable {
                     "vma.on_action.suspend", "vma.on_action.poweroff", "vma.on_action.expire", "vma.on_state.connected",
                     "vma.on_state.suspended", "vma.on_state.disconnected", "vma.on_provisioning.mount_home",
                     "vma.on_provisioning.after_add_user"] {
+            if let program = hookOverrides[key] {
+                text += "\(key) = \(program)\n"
+                continue
+            }
             text += "\(key) = \(root)/hooks/\(key)\n"
             let link = "\(root)/hooks/\(key)"
             if !FileManager.default.fileExists(atPath: link) {
@@ -104,12 +111,12 @@ final class VMATestRig: @unchecked Sendable {
     }
 
     /// Starts (or restarts) the agent and waits until it answers ping.
-    func startAgent() async throws {
+    func startAgent(environment extra: [String: String] = [:]) async throws {
         let log = try FileDescriptor.open("\(root)/log/agent.console", .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite])
         agent = try await ChildProcess.start(ChildProcessConfiguration(
             executable: Self.agentBinary,
             arguments: ["--config", configPath, "--foreground", "--address", "127.0.0.1"],
-            environment: .exactly(["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/root"]),
+            environment: .exactly(["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/root"].merging(extra) { $1 }),
             standardOutput: .fileDescriptor(log, closeAfterSpawn: false),
             standardError: .fileDescriptor(log, closeAfterSpawn: false)))
         try? log.close()
