@@ -96,7 +96,7 @@ struct ChildProcessTests {
         let result = try await ChildProcess.run(ChildProcessConfiguration(executable: "sleep", arguments: ["0.2"]))
         #expect(result.status == .exited(0))
         #expect(result.duration >= .milliseconds(200))
-        #expect(result.duration < .seconds(5))
+        #expect(result.duration < .seconds(30))
     }
 
     // MARK: Arguments, environment, working directory
@@ -335,7 +335,8 @@ struct ChildProcessTests {
         #expect(result.timedOut)
         #expect(result.status == .signalled(.kill))
         #expect(result.status.description == "killed by SIGKILL")
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // 0.3 s + 0.3 s grace; the bound only shows that nothing waits for the 100 s sleeps.
+        #expect(ContinuousClock.now - started < .seconds(30))
         let pids = box.lines.compactMap { pid_t($0) }
         try #require(pids.count == 2)
         for pid in pids {
@@ -347,15 +348,14 @@ struct ChildProcessTests {
     @Test func timeoutEndsACooperativeGroupWithSigterm() async throws {
         let box = LineBox()
         var configuration = shell("sleep 100 & echo $!; echo $$; sleep 100", output: box.output)
-        configuration.terminationGrace = .seconds(5)
+        configuration.terminationGrace = .seconds(60)
         let started = ContinuousClock.now
         let result = try await ChildProcess.run(configuration, timeout: .milliseconds(300))
         #expect(result.timedOut)
         #expect(result.status == .signalled(.terminate))
         #expect(result.status.description == "killed by SIGTERM")
-        // Everything obeyed TERM, so the 5 s grace was not waited out (that would take at
-        // least 5.3 s; anything below leaves room for a loaded machine).
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Everything obeyed TERM, so the 60 s grace was not waited out.
+        #expect(ContinuousClock.now - started < .seconds(30))
         let pids = box.lines.compactMap { pid_t($0) }
         try #require(pids.count == 2)
         for pid in pids {
