@@ -210,6 +210,18 @@ let package = Package(
             path: "Tests/QVDEndToEndTests",
             swiftSettings: swiftSettings
         ),
+        // Shared folders through the whole stack and the real NX slave channel (issue 5).
+        .testTarget(
+            name: "QVDSharesEndToEndTests",
+            dependencies: [
+                "QVDCore", "QVDSlave", "QVDSFTP", "QVDL7RStub", "QVDClient",
+                "qvd-vma", "qvdclient", "qvd-l7r-stub", "qvd-vma-slaveserver", "qvd-client-slaveserver", "qvd-slaveclient",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/QVDSharesEndToEndTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QVDAgentTests", dependencies: ["QVDAgent", "QVDCore", "QVDHooks", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDAgentTests", swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
