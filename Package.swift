@@ -166,11 +166,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "QVDCoreTests", dependencies: ["QVDCore", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDCoreTests", swiftSettings: swiftSettings),
+        // Test plumbing shared by the test targets that start real servers and X sessions.
+        .target(name: "QVDTestSupport", dependencies: ["QVDCore"], path: "Tests/QVDTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "QVDSFTPTests", dependencies: ["QVDSFTP", .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDSFTPTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "QVDSlaveTests",
             dependencies: [
-                "QVDSlave", "QVDCore", "qvd-vma-slaveserver", "qvd-client-slaveserver", "qvd-slaveclient",
+                "QVDSlave", "QVDCore", "QVDTestSupport", "qvd-vma-slaveserver", "qvd-client-slaveserver", "qvd-slaveclient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -206,7 +208,7 @@ let package = Package(
         // The whole path with the built programs: stub, qvdclient, qvd-vma, real NX (issue 4, 6).
         .testTarget(
             name: "QVDEndToEndTests",
-            dependencies: ["QVDCore", "QVDClient", "QVDL7RStub", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["QVDCore", "QVDClient", "QVDL7RStub", "QVDTestSupport", .product(name: "NIOPosix", package: "swift-nio")],
             path: "Tests/QVDEndToEndTests",
             swiftSettings: swiftSettings
         ),
@@ -214,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "QVDSharesEndToEndTests",
             dependencies: [
-                "QVDCore", "QVDSlave", "QVDSFTP", "QVDL7RStub", "QVDClient",
+                "QVDCore", "QVDSlave", "QVDSFTP", "QVDL7RStub", "QVDClient", "QVDTestSupport",
                 "qvd-vma", "qvdclient", "qvd-l7r-stub", "qvd-vma-slaveserver", "qvd-client-slaveserver", "qvd-slaveclient",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -222,7 +224,7 @@ let package = Package(
             path: "Tests/QVDSharesEndToEndTests",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "QVDAgentTests", dependencies: ["QVDAgent", "QVDCore", "QVDHooks", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDAgentTests", swiftSettings: swiftSettings),
+        .testTarget(name: "QVDAgentTests", dependencies: ["QVDAgent", "QVDCore", "QVDHooks", "QVDTestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "SystemPackage", package: "swift-system")], path: "Tests/QVDAgentTests", swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

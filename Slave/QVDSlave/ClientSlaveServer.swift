@@ -33,23 +33,8 @@ public final class ClientSlaveServer {
 
     public func run() -> Outcome {
         do {
-            while true {
-                let head: HTTPRequestHead
-                switch try stream.readRequestHead() {
-                case .endOfStream:
-                    return .finished
-                case .malformed(let error):
-                    try stream.send(HTTPErrorResponse(error))
-                    return .finished
-                case .head(let parsed):
-                    head = parsed
-                }
-                let length = head.contentLength ?? 0
-                guard length <= ClientSlaveRouter.maxURLBytes else {
-                    try stream.send(HTTPErrorResponse(status: .payloadTooLarge, closesConnection: true))
-                    return .finished
-                }
-                let body = try stream.readBody(count: length)
+            while let head = try stream.nextRequestHead(maxBodyBytes: ClientSlaveRouter.maxURLBytes, logger: logger) {
+                let body = try stream.readBody(count: head.contentLength ?? 0)
                 switch ClientSlaveRouter.route(head, body: body, key: key, openURLEnabled: configuration.openURLEnabled) {
                 case .failure(let refusal):
                     logger.info("\(head.method) \(ExportPolicy.printable(head.rawPath)) refused: \(refusal.status)")
@@ -64,6 +49,7 @@ public final class ClientSlaveServer {
                     try openURL(url)
                 }
             }
+            return .finished
         } catch {
             logger.error("slave connection ended: \(error)")
             return .failed

@@ -57,24 +57,8 @@ public final class VMSlaveServer {
 
     public func run() -> Outcome {
         do {
-            while true {
-                let head: HTTPRequestHead
-                switch try stream.readRequestHead() {
-                case .endOfStream:
-                    return .finished
-                case .malformed(let error):
-                    logger.warning("malformed request: \(error)")
-                    try stream.send(HTTPErrorResponse(error))
-                    return .finished
-                case .head(let parsed):
-                    head = parsed
-                }
-                let length = head.contentLength ?? 0
-                guard length <= Self.maxBodyBytes else {
-                    try stream.send(HTTPErrorResponse(status: .payloadTooLarge, closesConnection: true))
-                    return .finished
-                }
-                try stream.skipBody(count: length)
+            while let head = try stream.nextRequestHead(maxBodyBytes: Self.maxBodyBytes, logger: logger) {
+                try stream.skipBody(count: head.contentLength ?? 0)
                 switch VMSlaveRouter.route(head, key: key) {
                 case .failure(let refusal):
                     logger.info("\(head.method) \(Self.printable(head.rawPath)) refused: \(refusal.status)")
@@ -84,6 +68,7 @@ public final class VMSlaveServer {
                     if let outcome = try handle(request) { return outcome }
                 }
             }
+            return .finished
         } catch {
             logger.error("slave connection ended: \(error)")
             return .failed

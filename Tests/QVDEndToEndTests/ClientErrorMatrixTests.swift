@@ -3,6 +3,7 @@ import QVDClient
 import QVDCore
 import QVDL7RStub
 import Testing
+import QVDTestSupport
 
 /// Issue 4, "Must show", errors: the built `qvdclient` against the built `qvd-l7r-stub`
 /// (TLS, its self-signed certificate), one failure at a time. Each gives a distinct exit

@@ -5,6 +5,7 @@ import QVDL7RStub
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
+import QVDTestSupport
 #endif
 
 /// The whole path on one machine, every piece a real process: an Xvfb standing for the
@@ -203,18 +204,8 @@ final class EndToEndSessionRig: @unchecked Sendable {
         if let agent { _ = try? await agent.terminate(grace: .seconds(3)) }
         await stub?.stop()
         if let xvfb { _ = try? await xvfb.terminate(grace: .seconds(1)) }
-        // The X session (xinit, xclock, sleep) runs as the provisioned user in its own
-        // session: end what that user still runs, then remove the account.
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/bin/pkill", arguments: ["-KILL", "-u", login]),
-                                        timeout: .seconds(5))
-        try? await Task.sleep(for: .milliseconds(200))
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/sbin/userdel", arguments: ["-rf", login],
-                                                                  standardError: .discard), timeout: .seconds(10))
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/sbin/groupdel", arguments: [login],
-                                                                  standardError: .discard), timeout: .seconds(10))
-        // nxagent was killed: its display's lock file and socket stay behind.
-        try? FileManager.default.removeItem(atPath: "/tmp/.X\(agentDisplay)-lock")
-        try? FileManager.default.removeItem(atPath: "/tmp/.X11-unix/X\(agentDisplay)")
+        // The X session (xinit, xclock, sleep) runs as the provisioned user in its own session.
+        await SessionUserCleanup.remove(user: login, display: agentDisplay)
         try? FileManager.default.removeItem(atPath: root)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import QVDCore
 import QVDL7RStub
 import SystemPackage
+import QVDTestSupport
 
 /// A running `qvd-l7r-stub serve` (the built binary) on a loopback port, with TLS from the
 /// self-signed pair it creates in its own state directory, and the SHA-256 fingerprint it

@@ -4,6 +4,7 @@ import QVDL7RStub
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
+import QVDTestSupport
 #endif
 
 /// A whole session with the slave channel on, every piece a real process: an Xvfb for the
@@ -319,15 +320,7 @@ final class SharesSessionRig: @unchecked Sendable {
         if let stub { _ = try? await stub.terminate(grace: .seconds(2)) }
         if let xvfb { _ = try? await xvfb.terminate(grace: .seconds(1)) }
         // What the throw-away user still runs (the X session, sshfs), then the account.
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/bin/pkill", arguments: ["-KILL", "-u", login]),
-                                        timeout: .seconds(5))
-        try? await Task.sleep(for: .milliseconds(300))
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/sbin/userdel", arguments: ["-rf", login],
-                                                                  standardError: .discard), timeout: .seconds(10))
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/sbin/groupdel", arguments: [login],
-                                                                  standardError: .discard), timeout: .seconds(10))
-        try? FileManager.default.removeItem(atPath: "/tmp/.X\(agentDisplay)-lock")
-        try? FileManager.default.removeItem(atPath: "/tmp/.X11-unix/X\(agentDisplay)")
+        await SessionUserCleanup.remove(user: login, display: agentDisplay)
         try? FileManager.default.removeItem(atPath: root)
         if let savedFuseMode { chmod("/dev/fuse", savedFuseMode) }
     }
@@ -343,65 +336,13 @@ final class SharesSessionRig: @unchecked Sendable {
         return true
     }
 
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return address
-    }
-
-    /// A listening loopback socket on a kernel-chosen port.
-    static func listen() throws -> (Int32, Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SharesTestError("socket() failed: errno \(errno)") }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound, Glibc.listen(fd, 4) == 0 else {
-            close(fd)
-            throw SharesTestError("cannot listen on loopback")
-        }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
-    static func freePort() throws -> Int {
-        let (fd, port) = try listen()
-        close(fd)
-        return port
-    }
-
-    static func portIsFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-
-    /// A display whose X socket, lock, NX port (4000+n) and slave port (11000+n) are free.
+    static func loopback(port: Int) -> sockaddr_in { TestNetwork.loopback(port: port) }
+    static func listen() throws -> (Int32, Int) { try TestNetwork.listen() }
+    static func freePort() throws -> Int { try TestNetwork.freePort() }
+    static func portIsFree(_ port: Int) -> Bool { TestNetwork.portIsFree(port) }
+    static func accepts(port: Int) -> Bool { TestNetwork.accepts(port: port) }
     static func freeDisplay(from start: Int, avoiding taken: Set<Int> = []) -> Int {
-        var candidate = start + Int.random(in: 0..<200)
-        while taken.contains(candidate) || access("/tmp/.X11-unix/X\(candidate)", F_OK) == 0
-            || access("/tmp/.X\(candidate)-lock", F_OK) == 0 || !portIsFree(4000 + candidate) || !portIsFree(11000 + candidate) {
-            candidate += 1
-        }
-        return candidate
+        TestNetwork.freeDisplay(from: start, avoiding: taken)
     }
 }
 

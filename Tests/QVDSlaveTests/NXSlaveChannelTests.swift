@@ -6,6 +6,7 @@ import QVDCore
 import QVDSlave
 import SystemPackage
 import Testing
+import QVDTestSupport
 
 /// Through the **real NX slave channel** (Debian's nx-libs): Xvfb as the client's display,
 /// nxagent with `slave=1` (its `NX_SLAVE_CMD` is our `qvd-vma-slaveserver`), nxproxy with
@@ -19,25 +20,10 @@ import Testing
 
     /// A display number whose X socket, lock and NX ports (4000+n, 11000+n) are all free.
     static func freeDisplay(from start: Int, excluding: Set<Int> = []) -> Int? {
-        for display in start..<900 where !excluding.contains(display) {
-            guard access("/tmp/.X11-unix/X\(display)", F_OK) != 0, access("/tmp/.X\(display)-lock", F_OK) != 0,
-                  portIsFree(4000 + display), portIsFree(11000 + display) else { continue }
-            return display
-        }
-        return nil
+        TestNetwork.freeDisplay(from: start, avoiding: excluding)
     }
 
-    static func portIsFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
+    static func portIsFree(_ port: Int) -> Bool { TestNetwork.portIsFree(port) }
 
     static func freePort() -> Int? {
         (23_000..<24_000).shuffled().first { portIsFree($0) }

@@ -4,6 +4,7 @@ import SystemPackage
 import Testing
 #if canImport(Glibc)
 import Glibc
+import QVDTestSupport
 #endif
 
 /// A real `qvd-vma` (the built binary) in a throw-away layout: its own run, log, hooks and
@@ -227,12 +228,7 @@ final class VMATestRig: @unchecked Sendable {
         if let agent { _ = try? await agent.terminate(grace: .seconds(3)) }
         for client in clients.reversed() { _ = try? await client.terminate(grace: .seconds(1)) }
         // The X session and xinit run in their own session group; kill what the user still runs.
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/bin/pkill", arguments: ["-KILL", "-u", user]), timeout: .seconds(5))
-        try? await Task.sleep(for: .milliseconds(200))
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/sbin/userdel", arguments: ["-rf", user],
-                                                                  standardError: .discard), timeout: .seconds(10))
-        _ = try? await ChildProcess.run(ChildProcessConfiguration(executable: "/usr/sbin/groupdel", arguments: [user],
-                                                                  standardError: .discard), timeout: .seconds(10))
+        await SessionUserCleanup.remove(user: user)
         try? FileManager.default.removeItem(atPath: root)
     }
 
@@ -250,42 +246,9 @@ final class VMATestRig: @unchecked Sendable {
         return String(cString: made)
     }
 
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw RigError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// A display whose X socket, lock file and NX port (4000+D) are all free.
-    static func freeDisplay(from start: Int) -> Int {
-        var candidate = start + Int.random(in: 0..<200)
-        while FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(candidate)")
-            || FileManager.default.fileExists(atPath: "/tmp/.X\(candidate)-lock")
-            || !portIsFree(4000 + candidate) {
-            candidate += 1
-        }
-        return candidate
-    }
-
-    static func portIsFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
+    static func freePort() throws -> Int { try TestNetwork.freePort() }
+    static func freeDisplay(from start: Int) -> Int { TestNetwork.freeDisplay(from: start) }
+    static func portIsFree(_ port: Int) -> Bool { TestNetwork.portIsFree(port) }
 }
 
 struct RigError: Error, CustomStringConvertible {
