@@ -74,11 +74,10 @@ import Testing
 
         let display = try await XvfbDisplay.start(number: number, as: user)
         defer { Task { await display.stop() } }
-        let applied = await ExampleHooks.eventually(timeout: .seconds(15)) { !temp.lines("setxkbmap.record").isEmpty }
+        let expected = "uid=\(user.userID) display=:\(number) status=0 args=-model pc105 -layout de -variant nodeadkeys"
+        let applied = await ExampleHooks.eventually(timeout: .seconds(15)) { Self.settled(temp.lines("setxkbmap.record")) }
         #expect(applied)
-        #expect(temp.lines("setxkbmap.record") == [
-            "uid=\(user.userID) display=:\(number) status=0 args=-model pc105 -layout de -variant nodeadkeys",
-        ])
+        #expect(Self.appliedOnce(temp.lines("setxkbmap.record"), expected), "\(temp.lines("setxkbmap.record"))")
         let log = temp.read("qvd-hooks.log") ?? ""
         #expect(log.contains("connect-keyboard-timezone: time zone of nobody: Europe/Madrid"))
         #expect(log.contains("connect-keyboard-timezone: keyboard of nobody on :\(number): model pc105, layout de, variant nodeadkeys"))
@@ -99,11 +98,25 @@ import Testing
         let records = try await runner.run(connectCall(temp, keyboard: "pc104/us", timezone: "America/New_York", state: "suspended"))
 
         #expect(records.map(\.succeeded) == [true])
-        let applied = await ExampleHooks.eventually(timeout: .seconds(15)) { !temp.lines("setxkbmap.record").isEmpty }
+        let expected = "uid=\(user.userID) display=\(display.name) status=0 args=-model pc104 -layout us"
+        let applied = await ExampleHooks.eventually(timeout: .seconds(15)) { Self.settled(temp.lines("setxkbmap.record")) }
         #expect(applied)
-        #expect(temp.lines("setxkbmap.record") == ["uid=\(user.userID) display=\(display.name) status=0 args=-model pc104 -layout us"])
+        #expect(Self.appliedOnce(temp.lines("setxkbmap.record"), expected), "\(temp.lines("setxkbmap.record"))")
         #expect(temp.lines("home/.qvd_environment") == ["LANG=de_DE.UTF-8", "TZ=America/New_York"])
         await display.stop()
+    }
+
+    /// The hook tries setxkbmap up to three times (xkbcomp can fail once on a busy machine):
+    /// done when a run succeeded or all three failed.
+    static func settled(_ records: [String]) -> Bool {
+        records.last?.contains(" status=0 ") == true || records.count >= 3
+    }
+
+    /// The keymap was set: the last run succeeded with `expected`, and any run before it was
+    /// the same call that failed.
+    static func appliedOnce(_ records: [String], _ expected: String) -> Bool {
+        let failed = expected.replacingOccurrences(of: " status=0 ", with: " status=1 ")
+        return records.last == expected && records.dropLast().allSatisfy { $0 == failed } && records.count <= 3
     }
 
     @Test func ignoresValuesThatAreNotAKeyboardOrAZoneAndStillSucceeds() async throws {
