@@ -62,8 +62,11 @@ struct StubFixture {
             let material = tls ? try await L7RTLSMaterial.selfSigned(in: directory).material : nil
             let configuration = L7RStubConfiguration(
                 address: "127.0.0.1", port: 0, useSSL: tls, stateDirectory: directory,
+                // Polls are quick. The x_start limit has headroom (on a loaded CI machine three
+                // 20 ms polls once took over 2 s) but stays short: replays of recorded
+                // start timeouts wait it out.
                 timing: L7RTiming(vmaCallTimeout: .seconds(2), xStartRetries: 2, xPollInterval: .milliseconds(20),
-                                  xStartTimeout: .seconds(2), vmPollInterval: .milliseconds(20)),
+                                  xStartTimeout: .seconds(5), vmPollInterval: .milliseconds(20)),
                 accounts: (makeAccounts ?? Self.accounts(vmaPort:nxPort:))(vma.port, nx.port))
             var logger = Logger(label: "l7r-stub-test")
             logger.logLevel = .critical
